@@ -1,0 +1,125 @@
+"""The reference registry: who reports, what they report, and how often.
+
+Ingestion checks every submission's identity against it, dbt models from the same files
+(loaded into the build database), so both sides always agree on codes and validity dates.
+Loading and validating the files lives in `orchestration.lib.reference`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal, Mapping
+
+UnitType = Literal[
+    "province",            # the province as an administrative area (QN)
+    "district",            # district-level area, ends 2025-06-30
+    "commune",             # commune-level area
+    "health_department",   # Sở Y tế
+    "cdc",                 # provincial CDC
+    "hospital",            # provincial hospital
+    "health_centre",       # Trung tâm Y tế (district until 2025-06-30, regional after)
+    "commune_station",     # Trạm Y tế xã/phường
+    "statistics_office",   # sends population by area
+    "social_insurance",    # sends insured people by area
+]
+AREA_UNIT_TYPES: frozenset[str] = frozenset({"province", "district", "commune"})
+
+IndicatorKind = Literal["reported", "reference", "derived"]
+Aggregation = Literal["flow", "stock", "yearly"]
+Frequency = Literal["monthly", "quarterly", "yearly"]
+
+
+@dataclass(frozen=True)
+class OrgUnit:
+    code: str
+    name_vi: str
+    unit_type: str
+    area_code: str | None            # the administrative area the unit sits in (itself for areas)
+    catchment_area_code: str | None  # area whose population is this unit's denominator, if any
+    valid_from: date
+    valid_to: date | None            # inclusive; None = still active
+    email: str | None
+
+    def is_active_between(self, start: date, end: date) -> bool:
+        """Active for the whole period: a unit merged mid-period cannot report that period."""
+        return self.valid_from <= start and (self.valid_to is None or end <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    org_unit_code: str
+    parent_code: str
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass(frozen=True)
+class LineageEvent:
+    predecessor_code: str
+    successor_code: str
+    effective_date: date
+    change_kind: Literal["merge", "split", "rename", "re-parent"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_vi: str
+    name_en: str
+    kind: IndicatorKind
+    unit_of_measure_vi: str
+    aggregation: Aggregation | None  # None for derived indicators: they are recomputed, never aggregated
+    numerator_code: str | None = None
+    numerator_subtract_code: str | None = None
+    denominator_code: str | None = None
+    factor: float | None = None
+    numerator_window: Literal["period", "year_to_date"] | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+@dataclass(frozen=True)
+class Obligation:
+    unit_type: str
+    indicator_code: str
+    frequency: Frequency
+
+
+@dataclass(frozen=True)
+class ReportingDeadline:
+    """Working days after the period's end by which a report is due, per legal regime.
+
+    Circular 37/2019/TT-BYT applies to periods ending before 2025-07-01, Circular 23/2025/TT-BYT
+    after; `unit_type` '*' is the regime's default.
+    """
+
+    regime_code: str
+    valid_from: date
+    valid_to: date | None
+    unit_type: str
+    working_days_after_period: int
+
+
+@dataclass(frozen=True)
+class PublicHoliday:
+    day: date
+    name_vi: str
+    kind: Literal["holiday", "compensatory_day_off", "compensatory_working_day"]
+
+
+@dataclass(frozen=True)
+class Registry:
+    org_units: Mapping[str, OrgUnit]
+    indicators: Mapping[str, Indicator]
+    obligations: tuple[Obligation, ...]
+    parent_links: tuple[ParentLink, ...] = field(default=())
+    lineage: tuple[LineageEvent, ...] = field(default=())
+    deadlines: tuple[ReportingDeadline, ...] = field(default=())
+    holidays: tuple[PublicHoliday, ...] = field(default=())
+
+    def obligations_of(self, unit_type: str) -> tuple[Obligation, ...]:
+        return tuple(o for o in self.obligations if o.unit_type == unit_type)
+
+    def frequencies_of(self, unit_type: str) -> frozenset[str]:
+        return frozenset(o.frequency for o in self.obligations_of(unit_type))
