@@ -35,7 +35,6 @@ class OrgUnit:
     code: str
     name_vi: str
     unit_type: str
-    area_code: str | None            # the administrative area the unit sits in (itself for areas)
     catchment_area_code: str | None  # area whose population is this unit's denominator, if any
     valid_from: date
     valid_to: date | None            # inclusive; None = still active
@@ -48,6 +47,9 @@ class OrgUnit:
 
 @dataclass(frozen=True)
 class ParentLink:
+    """Where a unit sits in the hierarchy for a stretch of time: facilities point at the area they are
+    located in, areas at their parent area. Re-parenting closes one link and opens another."""
+
     org_unit_code: str
     parent_code: str
     valid_from: date

@@ -1,0 +1,39 @@
+"""What starts a run: files landing in the inbox, and the monthly run after the reporting deadline."""
+
+from __future__ import annotations
+
+import time
+
+import dagster as dg
+
+from orchestration.automation.inbox_watch import InboxCursor, decide, list_inbox
+from orchestration.automation.jobs import warehouse_job
+from orchestration.lib.settings import WarehousePaths
+
+
+@dg.sensor(job=warehouse_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+def inbox_sensor(context: dg.SensorEvaluationContext):
+    """One run per batch of settled new or changed files; the cursor remembers what was handed over."""
+    inbox_dir = WarehousePaths.from_environment().inbox_dir
+    decision = decide(list_inbox(inbox_dir), InboxCursor.from_json(context.cursor), time.time_ns())
+    context.update_cursor(decision.cursor.to_json())
+    if not decision.ready:
+        waiting = len(decision.cursor.pending)
+        return dg.SkipReason(f"{waiting} file(s) still settling" if waiting else "No new files in the inbox")
+    return dg.RunRequest(
+        run_key=decision.run_key,
+        tags={"trigger": "inbox", "files": str(len(decision.ready))},
+    )
+
+
+monthly_schedule = dg.ScheduleDefinition(
+    name="monthly_after_deadline",
+    job=warehouse_job,
+    # Circular 23/2025 gives every unit 5 working days after the month; the 10th at 06:00 is past
+    # that deadline even with a weekend and a holiday in between.
+    cron_schedule="0 6 10 * *",
+    execution_timezone="Asia/Ho_Chi_Minh",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+defs = dg.Definitions(jobs=[warehouse_job], sensors=[inbox_sensor], schedules=[monthly_schedule])

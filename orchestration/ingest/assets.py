@@ -1,0 +1,77 @@
+"""Landing assets: reference files and the inbox, written into the build database's `raw` schema.
+
+Their asset keys equal the dbt sources (`raw.<table>`), so Dagster draws dbt's lineage straight
+from them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+
+from orchestration.ingest.intake import ingest_inbox
+from orchestration.lib.build_db import build_db_connection
+from orchestration.lib.build_schema import RAW_SCHEMA, REFERENCE_TABLES, SUBMISSION_TABLES_DDL
+from orchestration.lib.reference import load_registry, write_reference_tables
+from orchestration.lib.settings import WarehousePaths
+
+REFERENCE_KEYS = [dg.AssetKey([RAW_SCHEMA, table]) for table in REFERENCE_TABLES]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(key, group_name="ingest", kinds={"csv", "duckdb"}, description=f"sources/reference/{file}")
+        for key, file in zip(REFERENCE_KEYS, REFERENCE_TABLES.values())
+    ],
+)
+def reference_tables(context: dg.AssetExecutionContext):
+    """Reloaded every run: the files are small and a changed registry must reach dbt at once."""
+    paths = WarehousePaths.from_environment()
+    with build_db_connection(paths.build_db) as connection:
+        row_counts = write_reference_tables(connection, paths.reference_dir)
+    for table, rows in row_counts.items():
+        yield dg.MaterializeResult(asset_key=[RAW_SCHEMA, table], metadata={"rows": rows})
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            [RAW_SCHEMA, table],
+            group_name="ingest",
+            kinds={"excel", "duckdb"},
+            deps=REFERENCE_KEYS,
+            description="Append-only ledger of every file received from the inbox and what was read from it.",
+        )
+        for table in SUBMISSION_TABLES_DDL
+    ],
+)
+def inbox_submissions(context: dg.AssetExecutionContext):
+    """Files already in the ledger are skipped, so every run may safely rescan the whole inbox."""
+    paths = WarehousePaths.from_environment()
+    registry = load_registry(paths.reference_dir)
+    with build_db_connection(paths.build_db) as connection:
+        summary = ingest_inbox(
+            inbox_dir=paths.inbox_dir,
+            archive_dir=paths.archive_dir,
+            connection=connection,
+            registry=registry,
+            run_id=context.run_id,
+            today=date.today(),
+        )
+    context.log.info(f"Inbox intake: {summary}")
+    metadata = {
+        "files_seen": summary.files_seen,
+        "new_files": summary.new_files,
+        "accepted": summary.accepted,
+        "quarantined": summary.quarantined,
+        "duplicates": summary.duplicates,
+        "values_loaded": summary.values_loaded,
+        "values_rejected": summary.values_rejected,
+        "inbox": dg.MetadataValue.path(str(paths.inbox_dir)),
+    }
+    for table in SUBMISSION_TABLES_DDL:
+        yield dg.MaterializeResult(asset_key=[RAW_SCHEMA, table], metadata=metadata)
+
+
+defs = dg.Definitions(assets=[reference_tables, inbox_submissions])

@@ -1,0 +1,85 @@
+"""The landing tables Python writes into the build database and dbt reads as the `raw` source.
+
+This DDL is the one contract between ingestion and the dbt project: `dbt_project/models/staging/
+__sources.yml` describes exactly these tables. Reference tables mirror the CSV files in
+`sources/reference/` column for column; submission tables are append-only so that history
+(superseded files, rejected values) is never rewritten.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+RAW_SCHEMA = "raw"
+
+SUBMISSION_TABLES_DDL = {
+    "submissions": """
+        create table if not exists raw.submissions (
+            submission_id            bigint primary key,  -- ledger order, 1, 2, 3 ...
+            content_hash             varchar not null,    -- sha256 of the file bytes
+            file_name                varchar not null,    -- as received, for messages only
+            inbox_path               varchar not null,    -- relative to the inbox
+            archive_path             varchar not null,    -- relative to the archive
+            file_format              varchar,             -- xlsx, xls, ods, csv
+            file_size_bytes          bigint not null,
+            arrived_at               timestamp not null,  -- file mtime when first seen in the inbox
+            ingested_at              timestamp not null,
+            run_id                   varchar,
+            intake_status            varchar not null,    -- accepted | quarantined | duplicate
+            duplicate_of_submission_id bigint,
+            org_unit_code            varchar,             -- from the workbook identity
+            period_code              varchar,             -- normalised: 202503, 2025Q1, 2025S1, 2025N9, 2025
+            period_text              varchar,             -- as typed
+            declared_unit_name       varchar,
+            declared_report_date     varchar,             -- kept, never trusted for timeliness
+            preparer_name            varchar,
+            table_sheet              varchar,             -- sheet holding the indicator table
+            reason_code              varchar,             -- why quarantined
+            reason_vi                varchar,
+            reason_en                varchar,
+            values_read              integer not null default 0,
+            values_rejected          integer not null default 0
+        )""",
+    "submitted_values": """
+        create table if not exists raw.submitted_values (
+            submission_id   bigint not null,
+            org_unit_code   varchar not null,  -- the submitting unit, or the area named on the row
+            period_code     varchar not null,
+            indicator_code  varchar not null,  -- normalised to the catalogue's code
+            value           double not null,
+            value_text      varchar,           -- the cell as typed, when it was text
+            sheet_name      varchar not null,
+            cell_ref        varchar not null   -- A1 notation of the value cell
+        )""",
+    "ingest_findings": """
+        create table if not exists raw.ingest_findings (
+            submission_id   bigint not null,
+            org_unit_code   varchar,
+            period_code     varchar,
+            indicator_code  varchar,           -- null for file-level findings
+            rule_code       varchar not null,
+            severity        varchar not null,  -- error | warning
+            message_vi      varchar not null,
+            message_en      varchar not null,
+            file_name       varchar not null,
+            sheet_name      varchar,
+            cell_ref        varchar,
+            value_text      varchar
+        )""",
+}
+
+REFERENCE_TABLES = {
+    "ref_org_units": "org_units.csv",
+    "ref_parent_links": "parent_links.csv",
+    "ref_org_unit_lineage": "org_unit_lineage.csv",
+    "ref_indicators": "indicators.csv",
+    "ref_obligations": "obligations.csv",
+    "ref_reporting_deadlines": "reporting_deadlines.csv",
+    "ref_public_holidays": "public_holidays.csv",
+}
+
+
+def ensure_submission_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(f"create schema if not exists {RAW_SCHEMA}")
+    for ddl in SUBMISSION_TABLES_DDL.values():
+        connection.execute(ddl)

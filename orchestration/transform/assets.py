@@ -1,0 +1,25 @@
+"""The dbt project as Dagster assets: one `dbt build` models, tests and contracts in a single pass."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.lib.settings import DBT_PROJECT_DIR, WarehousePaths
+
+warehouse_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# Under `dagster dev` the manifest is rebuilt from the sources; `make` runs `dbt parse` otherwise.
+warehouse_dbt_project.prepare_if_dev()
+
+
+@dbt_assets(manifest=warehouse_dbt_project.manifest_path, project=warehouse_dbt_project)
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    # dbt runs as a subprocess and finds the build database through its profile's env_var.
+    WarehousePaths.from_environment().export_to_environment()
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+defs = dg.Definitions(
+    assets=[warehouse_models],
+    resources={"dbt": DbtCliResource(project_dir=warehouse_dbt_project)},
+)
