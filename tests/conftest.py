@@ -1,0 +1,75 @@
+"""Shared fixtures: a parsed dbt project, and a whole warehouse run on the demo province.
+
+The end-to-end run is session-scoped because one real run (Dagster + dbt + GX) costs tens of
+seconds; the tests that read its result share it, and tests that need a broken input build their own.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.lib.settings import DBT_PROJECT_DIR, REPO_ROOT, WarehousePaths
+
+VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dbt_manifest() -> Path:
+    """Dagster loads dbt's manifest at import time and prepare_if_dev() only runs under `dagster dev`."""
+    subprocess.run(
+        [str(VENV_BIN / "dbt"), "parse", "--profiles-dir", ".", "--quiet"],
+        cwd=DBT_PROJECT_DIR,
+        check=True,
+        env={**os.environ, "WAREHOUSE_BUILD_DB": os.environ.get("WAREHOUSE_BUILD_DB", "/tmp/parse-only.duckdb")},
+    )
+    return DBT_PROJECT_DIR / "target" / "manifest.json"
+
+
+def warehouse_environment(root: Path) -> dict[str, str]:
+    return {
+        "WAREHOUSE_INBOX_DIR": str(root / "inbox"),
+        "WAREHOUSE_ARCHIVE_DIR": str(root / "archive"),
+        "WAREHOUSE_BUILD_DB": str(root / "build.duckdb"),
+        "WAREHOUSE_PUBLISHED_DB": str(root / "published" / "published.duckdb"),
+    }
+
+
+@dataclass
+class WarehouseRun:
+    paths: WarehousePaths
+    result: dg.ExecuteInProcessResult
+    instance: dg.DagsterInstance
+
+
+def run_warehouse_job(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    from orchestration.definitions import defs
+
+    return defs.get_job_def("warehouse_job").execute_in_process(instance=instance, raise_on_error=False)
+
+
+@contextmanager
+def isolated_warehouse(root: Path) -> Iterator[WarehousePaths]:
+    """Every path under `root`, so a test never touches the repository's own warehouse."""
+    with pytest.MonkeyPatch.context() as patch:
+        for variable, value in warehouse_environment(root).items():
+            patch.setenv(variable, value)
+        yield WarehousePaths.from_environment()
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> Iterator[WarehouseRun]:
+    from orchestration.demo.generator import generate_demo_province
+    from orchestration.lib.reference import load_registry
+
+    with isolated_warehouse(tmp_path_factory.mktemp("demo")) as paths:
+        generate_demo_province(paths.inbox_dir, load_registry(paths.reference_dir))
+        instance = dg.DagsterInstance.ephemeral()
+        yield WarehouseRun(paths=paths, result=run_warehouse_job(instance), instance=instance)

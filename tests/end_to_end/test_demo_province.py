@@ -1,0 +1,81 @@
+"""The whole pipeline on the demo province, checked against the workbooks themselves."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from tests.end_to_end.workbook_oracle import read_inbox
+
+MARTS = {"fct_indicator_values", "dim_indicators", "dim_org_units", "dim_periods", "fct_submissions", "fct_dq_findings"}
+
+
+@pytest.fixture(scope="module")
+def oracle(demo_run):
+    return read_inbox(demo_run.paths.inbox_dir)
+
+
+@pytest.fixture(scope="module")
+def published(demo_run):
+    connection = duckdb.connect(str(demo_run.paths.published_db), read_only=True)
+    yield connection
+    connection.close()
+
+
+def published_value(connection, indicator: str, unit: str, period: str) -> tuple[float, float | None, float | None]:
+    return connection.execute(
+        "select value, numerator, denominator from marts.fct_indicator_values "
+        "where indicator_code = ? and org_unit_code = ? and period_code = ?",
+        [indicator, unit, period],
+    ).fetchone()
+
+
+def test_run_succeeds_with_every_check_passing(demo_run):
+    assert demo_run.result.success
+    evaluations = demo_run.result.get_asset_check_evaluations()
+    assert evaluations, "the run must evaluate the quality checks"
+    assert [e.asset_check_key for e in evaluations if not e.passed] == []
+
+
+def test_published_warehouse_holds_the_public_marts(published):
+    tables = {row[0] for row in published.sql("select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+    assert MARTS <= tables
+    for mart in MARTS:
+        assert published.sql(f"select count(*) from marts.{mart}").fetchone()[0] > 0, mart
+
+
+def test_every_demo_file_is_published(demo_run, published, oracle):
+    statuses = dict(published.sql("select status, count(*) from marts.fct_submissions group by status").fetchall())
+    assert statuses == {"published": len(oracle)}
+
+
+def test_reported_count_equals_its_cell(published, oracle):
+    workbook = next(w for w in oracle if w.unit_code == "QN-TYT-HONGHAI" and w.period_code == "202503")
+    value, _, _ = published_value(published, "OPD_VISITS", "QN-TYT-HONGHAI", "202503")
+    assert value == workbook.values[("QN-TYT-HONGHAI", "OPD_VISITS")]
+
+
+def test_province_flow_total_equals_the_sum_of_unit_cells(published, oracle):
+    expected = sum(
+        w.values.get((w.unit_code, "OPD_VISITS"), 0.0) for w in oracle if w.period_code == "202503"
+    )
+    value, _, _ = published_value(published, "OPD_VISITS", "QN", "202503")
+    assert expected > 0
+    assert value == expected
+
+
+def test_province_derived_indicator_is_recomputed_from_summed_cells(published, oracle):
+    months = {"202507", "202508", "202509"}
+    referrals = sum(w.values.get((w.unit_code, "REFERRALS_CENTRAL"), 0.0) for w in oracle if w.period_code in months)
+    visits = sum(w.values.get((w.unit_code, "OPD_VISITS"), 0.0) for w in oracle if w.period_code in months)
+    value, numerator, denominator = published_value(published, "REFERRAL_CENTRAL_PCT", "QN", "2025Q3")
+    assert (numerator, denominator) == (referrals, visits)
+    assert value == pytest.approx(referrals / visits * 100, rel=1e-12)
+
+
+def test_province_beds_per_population_uses_end_of_period_stock(published, oracle):
+    beds_december = sum(w.values.get((w.unit_code, "BEDS"), 0.0) for w in oracle if w.period_code == "202512")
+    population = next(w.values[("QN", "POP_TOTAL")] for w in oracle if w.period_code == "2025" and ("QN", "POP_TOTAL") in w.values)
+    value, numerator, denominator = published_value(published, "BEDS_PER_10K", "QN", "2025")
+    assert (numerator, denominator) == (beds_december, population)
+    assert value == pytest.approx(beds_december / population * 10_000, rel=1e-12)
