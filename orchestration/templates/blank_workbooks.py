@@ -1,0 +1,141 @@
+"""Ready-to-fill workbooks, one per unit and period, that the ingestion reads back exactly.
+
+Units that start from our template cannot misspell a code or a label, and the value cells refuse
+text, so most findings never happen. The layout follows the submission contract to the letter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from orchestration.lib.periods import Period
+from orchestration.lib.registry import AREA_UNIT_TYPES, Registry
+
+HEADER = ["STT", "Mã chỉ số", "Tên chỉ số", "Đơn vị tính", "Mã địa bàn", "Giá trị", "Ghi chú"]
+VALUE_COLUMN = HEADER.index("Giá trị") + 1
+HEADER_ROW = 9
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+INSTRUCTIONS_VI = [
+    "HƯỚNG DẪN ĐIỀN BIỂU MẪU",
+    "1. Không sửa mã đơn vị, kỳ báo cáo, mã chỉ số và mã địa bàn đã điền sẵn.",
+    "2. Chỉ nhập số vào cột 'Giá trị' (ô tô vàng). Số thập phân dùng dấu phẩy theo cách gõ của máy.",
+    "3. Chỉ số không có số liệu: để trống. Chỉ số không áp dụng cho đơn vị: ghi 'x' vào cột 'Ghi chú'.",
+    "4. Điền Ngày báo cáo và Người lập biểu, lưu tệp và gửi về Sở Y tế đúng hạn.",
+    "5. Nếu cần sửa số liệu đã gửi, gửi lại toàn bộ tệp: tệp gửi sau cùng sẽ thay thế tệp trước.",
+]
+
+
+def period_label_vi(period: Period) -> str:
+    """The Vietnamese way of writing a period, which the period parser reads back."""
+    if period.period_type == "month":
+        return f"Tháng {period.start.month}/{period.year}"
+    if period.period_type == "quarter":
+        return f"Quý {('I', 'II', 'III', 'IV')[(period.start.month - 1) // 3]}/{period.year}"
+    if period.period_type == "half_year":
+        return f"6 tháng {'đầu' if period.start.month == 1 else 'cuối'} năm {period.year}"
+    if period.period_type == "nine_months":
+        return f"9 tháng năm {period.year}"
+    return f"Năm {period.year}"
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    indicator_code: str
+    area_code: str | None
+
+
+def template_rows(registry: Registry, unit_code: str, period: Period) -> list[TemplateRow]:
+    """One row per obliged indicator; area-level sources get one row per area active at the period's start."""
+    unit = registry.org_units[unit_code]
+    codes = [o.indicator_code for o in registry.obligations_of(unit.unit_type) if o.frequency == period.frequency]
+    if not any(registry.indicators[code].kind == "reference" for code in codes):
+        return [TemplateRow(code, None) for code in codes]
+    areas = sorted(
+        code
+        for code, area in registry.org_units.items()
+        if area.unit_type in AREA_UNIT_TYPES and area.is_active_between(period.start, period.start)
+    )
+    return [TemplateRow(code, area) for area in areas for code in codes]
+
+
+def units_due(registry: Registry, period: Period) -> list[str]:
+    """Units active for the whole period whose type owes a report at this period's frequency."""
+    return sorted(
+        code
+        for code, unit in registry.org_units.items()
+        if unit.is_active_between(period.start, period.end) and period.frequency in registry.frequencies_of(unit.unit_type)
+    )
+
+
+def write_blank_workbook(registry: Registry, unit_code: str, period: Period, path: Path) -> Path:
+    unit = registry.org_units[unit_code]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Báo cáo"
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    sheet["A1"] = "BÁO CÁO CHỈ SỐ Y TẾ"
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    identity = [
+        ("Mã đơn vị:", unit_code),
+        ("Tên đơn vị:", unit.name_vi),
+        ("Kỳ báo cáo:", period_label_vi(period)),
+        ("Ngày báo cáo:", None),
+        ("Người lập biểu:", None),
+    ]
+    for offset, (label, value) in enumerate(identity, start=3):
+        sheet.cell(row=offset, column=1, value=label).font = Font(bold=True)
+        sheet.cell(row=offset, column=3, value=value)
+    for column, title in enumerate(HEADER, start=1):
+        sheet.cell(row=HEADER_ROW, column=column, value=title).font = Font(bold=True)
+
+    rows = template_rows(registry, unit_code, period)
+    for number, row in enumerate(rows, start=1):
+        indicator = registry.indicators[row.indicator_code]
+        excel_row = HEADER_ROW + number
+        values = [number, row.indicator_code, indicator.name_vi, indicator.unit_of_measure_vi, row.area_code]
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=excel_row, column=column, value=value)
+        value_cell = sheet.cell(row=excel_row, column=VALUE_COLUMN)
+        value_cell.fill = INPUT_FILL
+        value_cell.protection = Protection(locked=False)
+        sheet.cell(row=excel_row, column=len(HEADER)).protection = Protection(locked=False)
+
+    if rows:
+        column_letter = openpyxl.utils.get_column_letter(VALUE_COLUMN)
+        numbers_only = DataValidation(
+            type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+            showErrorMessage=True, errorTitle="Chỉ nhập số",
+            error="Ô này chỉ nhận số không âm. / This cell accepts non-negative numbers only.",
+        )
+        numbers_only.add(f"{column_letter}{HEADER_ROW + 1}:{column_letter}{HEADER_ROW + len(rows)}")
+        sheet.add_data_validation(numbers_only)
+    for row_offset in (4, 5):
+        sheet.cell(row=row_offset + 2, column=3).protection = Protection(locked=False)
+    # Protection without a password keeps codes from being edited by accident, not by intent.
+    sheet.protection.sheet = True
+    for column, width in zip("ABCDEFG", (6, 24, 48, 14, 14, 16, 24)):
+        sheet.column_dimensions[column].width = width
+
+    guide = workbook.create_sheet("Hướng dẫn")
+    for line in INSTRUCTIONS_VI:
+        guide.append([line])
+    guide["A1"].font = Font(bold=True)
+    guide.column_dimensions["A"].width = 110
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def write_blank_workbooks(registry: Registry, period: Period, output_dir: Path) -> list[Path]:
+    return [
+        write_blank_workbook(registry, unit_code, period, output_dir / f"{unit_code}_{period.code}_mau.xlsx")
+        for unit_code in units_due(registry, period)
+    ]
