@@ -1,7 +1,5 @@
 """What starts a run: files landing in the inbox, and the monthly run after the reporting deadline."""
 
-from __future__ import annotations
-
 import time
 
 import dagster as dg

@@ -4,8 +4,6 @@ Their asset keys equal the dbt sources (`raw.<table>`), so Dagster draws dbt's l
 from them.
 """
 
-from __future__ import annotations
-
 from datetime import date
 
 import dagster as dg

@@ -1,0 +1,360 @@
+"""Checking a parsed submission against the registry: may this file, and each value in it, be loaded?
+
+File-level problems quarantine the whole file because without a known, active unit and a real,
+expected period no value in it can be attributed: unknown unit, unit not active for the whole
+period, unreadable or impossible period, period not yet started, period type the unit never
+reports at, no value at all. Value-level problems only hold back the values concerned, so one
+typo does not cost a unit its whole report: unknown or derived indicator, unparseable value,
+conflicting duplicates, unknown area or one not existing during the period, area on a unit's own
+figure or none on a per-area figure (errors, value rejected); indicator not obliged (warning,
+value kept). Value findings are produced for quarantined files too, so a unit can fix everything
+in one round.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from orchestration.ingest.findings import FileRejection, Finding, finding, reject
+from orchestration.ingest.submission_parser import ParsedSubmission, SubmittedRow
+from orchestration.lib.periods import Period, PeriodError, parse_period
+from orchestration.lib.registry import AREA_UNIT_TYPES, Indicator, OrgUnit, Registry
+
+FREQUENCY_VI = {"monthly": "tháng", "quarterly": "quý", "yearly": "năm"}
+PERIOD_TYPE_VI = {
+    "month": "tháng", "quarter": "quý", "half_year": "6 tháng", "nine_months": "9 tháng", "year": "năm",
+}
+PERIOD_TYPE_EN = {
+    "month": "month", "quarter": "quarter", "half_year": "half year", "nine_months": "nine months", "year": "year",
+}
+
+
+@dataclass(frozen=True)
+class AcceptedValue:
+    org_unit_code: str  # the submitting unit, or the area named on the row
+    indicator_code: str
+    value: float
+    value_text: str | None
+    sheet_name: str
+    cell_ref: str
+
+
+@dataclass(frozen=True)
+class CheckedSubmission:
+    period: Period | None
+    rejection: FileRejection | None  # set = the file is quarantined and `values` is empty
+    findings: tuple[Finding, ...]  # file-level first (the rejection leads), then value-level
+    values: tuple[AcceptedValue, ...]
+    values_read: int  # rows carrying a figure, readable or not
+    values_rejected: int  # rows held back by a value-level error
+
+
+def check_submission(parsed: ParsedSubmission, registry: Registry, today: date, file_name: str) -> CheckedSubmission:
+    unit = registry.org_units.get(parsed.unit_code.value)
+    period, period_problem = _read_period(parsed, file_name)
+    file_problems = [p for p in (_unknown_unit(parsed, unit, file_name), period_problem) if p is not None]
+    if period is not None:
+        file_problems += _period_problems(parsed, unit, period, registry, today, file_name)
+
+    kept, value_findings, read, rejected = _check_rows(parsed, unit, period, registry, file_name)
+    if read == 0:
+        file_problems.append(
+            reject(
+                "ING_NO_VALUES", file_name,
+                "bảng chỉ số không có giá trị nào.", "the indicator table holds no value.",
+                "điền số liệu vào cột 'Giá trị' rồi gửi lại.", "fill in the 'Giá trị' column and send it again.",
+                sheet_name=parsed.table_sheet,
+            )
+        )
+    rejection = file_problems[0] if file_problems else None
+    return CheckedSubmission(
+        period=period,
+        rejection=rejection,
+        findings=tuple(p.as_finding() for p in file_problems) + tuple(value_findings),
+        values=() if rejection is not None else tuple(kept),
+        values_read=read,
+        values_rejected=rejected,
+    )
+
+
+def _read_period(parsed: ParsedSubmission, file_name: str) -> tuple[Period | None, FileRejection | None]:
+    try:
+        return parse_period(parsed.period.value), None
+    except PeriodError as error:
+        return None, reject(
+            "ING_BAD_PERIOD", file_name,
+            f"kỳ báo cáo '{parsed.period.value}' không hợp lệ: {error.message_vi}",
+            f"the reporting period '{parsed.period.value}' is not valid: {error.message_en}",
+            "ghi kỳ theo mẫu 'Tháng 3/2025', 'Quý I/2025', '6 tháng đầu năm 2025', '9 tháng năm 2025', "
+            "'Năm 2025' hoặc mã kỳ như 202503, 2025Q1.",
+            "write the period as 'Tháng 3/2025', 'Quý I/2025', '6 tháng đầu năm 2025', '9 tháng năm 2025', "
+            "'Năm 2025' or a code such as 202503, 2025Q1.",
+            sheet_name=parsed.period.sheet_name, cell_ref=parsed.period.cell_ref, value_text=parsed.period.value,
+        )
+
+
+def _unknown_unit(parsed: ParsedSubmission, unit: OrgUnit | None, file_name: str) -> FileRejection | None:
+    if unit is not None:
+        return None
+    code = parsed.unit_code
+    return reject(
+        "ING_UNKNOWN_UNIT", file_name,
+        f"mã đơn vị '{code.value}' không có trong danh mục đơn vị.",
+        f"the unit code '{code.value}' is not in the unit registry.",
+        "ghi đúng mã đơn vị được cấp (ví dụ QN-TTYT-HL); đơn vị mới thành lập liên hệ Sở Y tế để được cấp mã.",
+        "write the unit code you were given (e.g. QN-TTYT-HL); a new unit asks the health department for a code.",
+        sheet_name=code.sheet_name, cell_ref=code.cell_ref, value_text=code.value,
+    )
+
+
+def _period_problems(
+    parsed: ParsedSubmission, unit: OrgUnit | None, period: Period, registry: Registry, today: date, file_name: str
+) -> list[FileRejection]:
+    at_period = {"sheet_name": parsed.period.sheet_name, "cell_ref": parsed.period.cell_ref,
+                 "value_text": parsed.period.value}
+    problems = []
+    if unit is not None and not unit.is_active_between(period.start, period.end):
+        problems.append(_inactive_unit(parsed, unit, period, registry, file_name))
+    if period.start > today:
+        problems.append(
+            reject(
+                "ING_FUTURE_PERIOD", file_name,
+                f"kỳ báo cáo {period.code} bắt đầu ngày {period.start:%d/%m/%Y}, sau ngày nhận {today:%d/%m/%Y}.",
+                f"the period {period.code} starts on {period.start:%Y-%m-%d}, after the intake date {today:%Y-%m-%d}.",
+                "kiểm tra lại tháng/năm của kỳ báo cáo.", "check the month/year of the reporting period.",
+                **at_period,
+            )
+        )
+    frequencies = registry.frequencies_of(unit.unit_type) if unit is not None else None
+    if frequencies is not None and period.frequency not in frequencies:
+        expected_vi = ", ".join(FREQUENCY_VI[f] for f in sorted(frequencies)) or "không có"
+        expected_en = ", ".join(sorted(frequencies)) or "none"
+        problems.append(
+            reject(
+                "ING_FREQUENCY_MISMATCH", file_name,
+                f"đơn vị loại '{unit.unit_type}' không có chỉ số nào phải báo cáo theo kỳ "
+                f"{PERIOD_TYPE_VI[period.period_type]} ({period.code}); kỳ phải báo cáo: {expected_vi}.",
+                f"units of type '{unit.unit_type}' report no indicator per {PERIOD_TYPE_EN[period.period_type]} "
+                f"({period.code}); their reporting frequencies: {expected_en}.",
+                "gửi báo cáo theo đúng kỳ quy định (ví dụ 'Tháng 3/2025' cho báo cáo tháng).",
+                "send the report for the required period (e.g. 'Tháng 3/2025' for a monthly report).",
+                **at_period,
+            )
+        )
+    return problems
+
+
+def _inactive_unit(
+    parsed: ParsedSubmission, unit: OrgUnit, period: Period, registry: Registry, file_name: str
+) -> FileRejection:
+    valid_to = f"{unit.valid_to:%d/%m/%Y}" if unit.valid_to else "nay"
+    valid_to_en = f"{unit.valid_to:%Y-%m-%d}" if unit.valid_to else "now"
+    successors = sorted(
+        (e for e in registry.lineage if e.predecessor_code == unit.code), key=lambda e: e.effective_date
+    )
+    if successors:
+        names = ", ".join(e.successor_code for e in successors)
+        fix_vi = f"từ {successors[0].effective_date:%d/%m/%Y} báo cáo bằng mã đơn vị mới: {names}."
+        fix_en = f"from {successors[0].effective_date:%Y-%m-%d} report under the new unit code: {names}."
+    else:
+        fix_vi, fix_en = "kiểm tra lại mã đơn vị và kỳ báo cáo.", "check the unit code and the reporting period."
+    return reject(
+        "ING_UNIT_INACTIVE", file_name,
+        f"đơn vị '{unit.code}' chỉ hoạt động từ {unit.valid_from:%d/%m/%Y} đến {valid_to}, "
+        f"không trọn kỳ {period.code}.",
+        f"unit '{unit.code}' is active from {unit.valid_from:%Y-%m-%d} to {valid_to_en}, "
+        f"not for the whole period {period.code}.",
+        fix_vi, fix_en,
+        sheet_name=parsed.unit_code.sheet_name, cell_ref=parsed.unit_code.cell_ref, value_text=parsed.unit_code.value,
+    )
+
+
+def _check_rows(
+    parsed: ParsedSubmission, unit: OrgUnit | None, period: Period | None, registry: Registry, file_name: str
+) -> tuple[list[AcceptedValue], list[Finding], int, int]:
+    candidates: list[AcceptedValue] = []
+    findings: list[Finding] = []
+    read = rejected = 0
+    for row in parsed.rows:
+        if not row.number.has_content:
+            # Empty, '-' or 'x': nothing to load, and section labels in the code column land here too.
+            continue
+        read += 1
+        indicator = registry.indicators.get(row.indicator_code)
+        error = _row_error(row, indicator, period, registry, file_name)
+        if error is not None:
+            findings.append(error)
+            rejected += 1
+            continue
+        assert indicator is not None and row.number.value is not None  # _row_error rules both out
+        warning = _not_obliged(row, unit, period, registry, file_name)
+        if warning is not None:
+            findings.append(warning)
+        candidates.append(
+            AcceptedValue(
+                org_unit_code=row.area_code or parsed.unit_code.value,
+                indicator_code=row.indicator_code,
+                value=row.number.value,
+                value_text=row.number.text,
+                sheet_name=row.sheet_name,
+                cell_ref=row.cell_ref,
+            )
+        )
+    kept, duplicate_findings = _resolve_duplicates(candidates, file_name)
+    return kept, findings + duplicate_findings, read, rejected + len(duplicate_findings)
+
+
+def _row_error(
+    row: SubmittedRow, indicator: Indicator | None, period: Period | None, registry: Registry, file_name: str
+) -> Finding | None:
+    """The first reason the row's value cannot be loaded, if any."""
+    code = row.indicator_code
+    at_value = {"indicator_code": code, "sheet_name": row.sheet_name, "cell_ref": row.cell_ref,
+                "value_text": row.number.text}
+    if indicator is None:
+        return finding(
+            "ING_UNKNOWN_INDICATOR", "error", file_name,
+            f"mã chỉ số '{code}' không có trong danh mục chỉ số; giá trị không được nhận.",
+            f"the indicator code '{code}' is not in the indicator catalogue; the value is rejected.",
+            "sửa mã chỉ số theo đúng biểu mẫu.", "correct the indicator code as in the template.",
+            **at_value,
+        )
+    if indicator.kind == "derived":
+        return finding(
+            "ING_DERIVED_INDICATOR", "error", file_name,
+            f"'{code}' là chỉ số tính toán, hệ thống tự tính từ số liệu gốc; giá trị không được nhận.",
+            f"'{code}' is a derived indicator computed by the warehouse from its inputs; the value is rejected.",
+            "xóa dòng này, chỉ báo cáo số liệu gốc.", "delete this row and report only the input figures.",
+            **at_value,
+        )
+    if row.number.status == "invalid":
+        return finding(
+            "ING_UNPARSEABLE_VALUE", "error", file_name,
+            f"giá trị '{row.number.text}' của chỉ số '{code}' không phải là số; giá trị không được nhận.",
+            f"the value '{row.number.text}' of indicator '{code}' is not a number; the value is rejected.",
+            "nhập số theo cách viết Việt Nam (1.384.000 hoặc 95,56); để trống hoặc '-' nếu không báo cáo, "
+            "'x' nếu không áp dụng.",
+            "enter a number in Vietnamese notation (1.384.000 or 95,56); leave it empty or '-' if not "
+            "reported, 'x' if not applicable.",
+            **at_value,
+        )
+    return _area_error(row, indicator, period, registry, file_name)
+
+
+def _area_error(
+    row: SubmittedRow, indicator: Indicator, period: Period | None, registry: Registry, file_name: str
+) -> Finding | None:
+    """Only reference indicators (population, insured people) are reported per area; a unit's own
+    figures carry no area, or they would be booked on the area instead of the unit. An area that
+    exists for part of the period is fine (a yearly figure for a district abolished mid-year);
+    one that does not exist on any day of it cannot have a figure."""
+    code = row.indicator_code
+    if row.area_code is None:
+        if indicator.kind != "reference":
+            return None
+        return finding(
+            "ING_MISSING_AREA", "error", file_name,
+            f"chỉ số '{code}' phải khai theo địa bàn nhưng dòng này không có mã địa bàn; giá trị không được nhận.",
+            f"indicator '{code}' is reported per area but this row has no area code; the value is rejected.",
+            "ghi mã địa bàn (ví dụ QN, QN-HL) vào cột 'Mã địa bàn'.",
+            "write the area code (e.g. QN, QN-HL) in the 'Mã địa bàn' column.",
+            indicator_code=code, sheet_name=row.sheet_name, cell_ref=row.cell_ref, value_text=row.number.text,
+        )
+    at_area = {"indicator_code": code, "sheet_name": row.sheet_name, "cell_ref": row.area_cell_ref,
+               "value_text": row.area_code}
+    if indicator.kind != "reference":
+        return finding(
+            "ING_UNEXPECTED_AREA", "error", file_name,
+            f"chỉ số '{code}' là số liệu của đơn vị, không khai theo địa bàn ('{row.area_code}'); "
+            "giá trị không được nhận.",
+            f"indicator '{code}' is the unit's own figure and is not reported per area ('{row.area_code}'); "
+            "the value is rejected.",
+            "xóa mã địa bàn ở dòng này.", "remove the area code from this row.",
+            **at_area,
+        )
+    area = registry.org_units.get(row.area_code)
+    if area is None or area.unit_type not in AREA_UNIT_TYPES:
+        return finding(
+            "ING_UNKNOWN_AREA", "error", file_name,
+            f"mã địa bàn '{row.area_code}' không có trong danh mục địa bàn; giá trị không được nhận.",
+            f"the area code '{row.area_code}' is not in the area registry; the value is rejected.",
+            "ghi đúng mã địa bàn (tỉnh, huyện hoặc xã, ví dụ QN, QN-HL).",
+            "write a registered area code (province, district or commune, e.g. QN, QN-HL).",
+            **at_area,
+        )
+    if period is not None and not _exists_during(area, period):
+        valid_to_vi = f"{area.valid_to:%d/%m/%Y}" if area.valid_to else "nay"
+        valid_to_en = f"{area.valid_to:%Y-%m-%d}" if area.valid_to else "now"
+        return finding(
+            "ING_AREA_INACTIVE", "error", file_name,
+            f"địa bàn '{area.code}' chỉ tồn tại từ {area.valid_from:%d/%m/%Y} đến {valid_to_vi}, không có ngày nào "
+            f"trong kỳ {period.code}; giá trị không được nhận.",
+            f"area '{area.code}' exists from {area.valid_from:%Y-%m-%d} to {valid_to_en}, on no day of the period "
+            f"{period.code}; the value is rejected.",
+            "dùng mã địa bàn sau sắp xếp đơn vị hành chính (ví dụ mã phường/xã mới).",
+            "use the area code valid after the administrative reorganisation (e.g. the new ward/commune code).",
+            **at_area,
+        )
+    return None
+
+
+def _exists_during(unit: OrgUnit, period: Period) -> bool:
+    return unit.valid_from <= period.end and (unit.valid_to is None or unit.valid_to >= period.start)
+
+
+def _not_obliged(
+    row: SubmittedRow, unit: OrgUnit | None, period: Period | None, registry: Registry, file_name: str
+) -> Finding | None:
+    """A warning only: units sometimes report more than they owe, and the figure is still true."""
+    frequency = period.frequency if period is not None else None
+    if unit is None or frequency is None or frequency not in registry.frequencies_of(unit.unit_type):
+        # Without a unit or a frequency the unit reports at, the file-level finding already says it all.
+        return None
+    code = row.indicator_code
+    if any(o.indicator_code == code and o.frequency == frequency for o in registry.obligations_of(unit.unit_type)):
+        return None
+    return finding(
+        "ING_NOT_OBLIGED", "warning", file_name,
+        f"đơn vị loại '{unit.unit_type}' không phải báo cáo chỉ số '{code}' theo kỳ {FREQUENCY_VI[frequency]}; "
+        "giá trị vẫn được nhận.",
+        f"units of type '{unit.unit_type}' are not required to report '{code}' {frequency}; the value is kept.",
+        "kiểm tra lại mã chỉ số; nếu đúng thì không cần sửa.",
+        "check the indicator code; if it is right nothing needs fixing.",
+        indicator_code=code, sheet_name=row.sheet_name, cell_ref=row.cell_ref, value_text=row.number.text,
+    )
+
+
+def _resolve_duplicates(candidates: list[AcceptedValue], file_name: str) -> tuple[list[AcceptedValue], list[Finding]]:
+    """Identical repeats are harmless and kept once; conflicting ones leave no way to know which is
+    right, so all of them are held back and each cell is named."""
+    groups: dict[tuple[str, str], list[AcceptedValue]] = defaultdict(list)
+    for value in candidates:
+        groups[(value.org_unit_code, value.indicator_code)].append(value)
+    kept: list[AcceptedValue] = []
+    findings: list[Finding] = []
+    for (org_unit_code, indicator_code), group in groups.items():
+        if len({v.value for v in group}) == 1:
+            kept.append(group[0])
+            continue
+        cells = ", ".join(f"{v.cell_ref}={v.value_text or _format_value(v.value)}" for v in group)
+        for value in group:
+            findings.append(
+                finding(
+                    "ING_DUPLICATE_ROW", "error", file_name,
+                    f"chỉ số '{indicator_code}' của '{org_unit_code}' được khai nhiều lần với giá trị khác nhau "
+                    f"({cells}); các giá trị này đều không được nhận.",
+                    f"indicator '{indicator_code}' of '{org_unit_code}' is reported several times with different "
+                    f"values ({cells}); none of them is accepted.",
+                    "giữ lại một dòng duy nhất với giá trị đúng cho mỗi chỉ số.",
+                    "keep a single row with the right value for each indicator.",
+                    indicator_code=indicator_code, sheet_name=value.sheet_name, cell_ref=value.cell_ref,
+                    value_text=value.value_text,
+                )
+            )
+    return kept, findings
+
+
+def _format_value(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)

@@ -1,0 +1,119 @@
+"""Reading and appending the submission ledger in the build database (`raw.*` tables).
+
+The ledger is append-only and is the intake's memory: a (path, content) pair already in it is
+not processed again, which makes re-runs idempotent. A batch is appended in one transaction so a
+crash can never leave a submission recorded without its values (it would then be skipped forever).
+Rows go in through a registered DataFrame with explicit dtypes: parameterised, fast, and with
+nullable integers so a missing id is NULL rather than NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import duckdb
+import pandas as pd
+
+SUBMISSION_COLUMNS = {
+    "submission_id": "Int64",
+    "content_hash": "string",
+    "file_name": "string",
+    "inbox_path": "string",
+    "archive_path": "string",
+    "file_format": "string",
+    "file_size_bytes": "Int64",
+    "arrived_at": "datetime64[us]",
+    "ingested_at": "datetime64[us]",
+    "run_id": "string",
+    "intake_status": "string",
+    "duplicate_of_submission_id": "Int64",
+    "org_unit_code": "string",
+    "period_code": "string",
+    "period_text": "string",
+    "declared_unit_name": "string",
+    "declared_report_date": "string",
+    "preparer_name": "string",
+    "table_sheet": "string",
+    "reason_code": "string",
+    "reason_vi": "string",
+    "reason_en": "string",
+    "values_read": "Int64",
+    "values_rejected": "Int64",
+}
+VALUE_COLUMNS = {
+    "submission_id": "Int64",
+    "org_unit_code": "string",
+    "period_code": "string",
+    "indicator_code": "string",
+    "value": "float64",
+    "value_text": "string",
+    "sheet_name": "string",
+    "cell_ref": "string",
+}
+FINDING_COLUMNS = {
+    "submission_id": "Int64",
+    "org_unit_code": "string",
+    "period_code": "string",
+    "indicator_code": "string",
+    "rule_code": "string",
+    "severity": "string",
+    "message_vi": "string",
+    "message_en": "string",
+    "file_name": "string",
+    "sheet_name": "string",
+    "cell_ref": "string",
+    "value_text": "string",
+}
+
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    submission_id: int
+    inbox_path: str
+    content_hash: str
+    file_name: str
+    intake_status: str
+    org_unit_code: str | None
+    period_code: str | None
+    period_text: str | None
+
+
+def load_ledger(connection: duckdb.DuckDBPyConnection) -> list[LedgerEntry]:
+    rows = connection.execute(
+        """select submission_id, inbox_path, content_hash, file_name, intake_status,
+                  org_unit_code, period_code, period_text
+           from raw.submissions order by submission_id"""
+    ).fetchall()
+    return [LedgerEntry(*row) for row in rows]
+
+
+def append_batch(
+    connection: duckdb.DuckDBPyConnection,
+    submissions: Sequence[Row],
+    values: Sequence[Row],
+    findings: Sequence[Row],
+) -> None:
+    connection.begin()
+    try:
+        _append(connection, "submissions", SUBMISSION_COLUMNS, submissions)
+        _append(connection, "submitted_values", VALUE_COLUMNS, values)
+        _append(connection, "ingest_findings", FINDING_COLUMNS, findings)
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
+
+
+def _append(connection: duckdb.DuckDBPyConnection, table: str, columns: Mapping[str, str], rows: Sequence[Row]) -> None:
+    if not rows:
+        return
+    frame = pd.DataFrame.from_records(list(rows), columns=list(columns)).astype(dict(columns))
+    column_list = ", ".join(columns)  # constants above, never data
+    connection.register("incoming_rows", frame)
+    try:
+        connection.execute(f"insert into raw.{table} ({column_list}) select {column_list} from incoming_rows")
+    finally:
+        connection.unregister("incoming_rows")

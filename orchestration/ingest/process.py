@@ -1,0 +1,91 @@
+"""One received file from archived bytes to checked values: the unit of work of the intake.
+
+Pure (no database, no clock, no inbox) and picklable, so the intake can fan files out to worker
+processes. It never raises: whatever goes wrong with one file becomes that file's quarantine, so
+the other files of the batch are still loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Mapping
+
+from orchestration.ingest.findings import FileRejection, Finding, reject
+from orchestration.ingest.identity_checks import AcceptedValue, check_submission
+from orchestration.ingest.submission_parser import declared_identity, find_header, parse_submission
+from orchestration.ingest.workbook_reader import read_workbook
+from orchestration.lib.periods import PeriodError, parse_period
+from orchestration.lib.registry import Registry
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    rejection: FileRejection | None  # set = quarantined
+    findings: tuple[Finding, ...]
+    values: tuple[AcceptedValue, ...]
+    declared: Mapping[str, str]  # identity field (unit_code, period, unit_name, ...) -> value as read
+    period_code: str | None = None
+    table_sheet: str | None = None
+    values_read: int = 0
+    values_rejected: int = 0
+
+    @property
+    def intake_status(self) -> str:
+        return "quarantined" if self.rejection is not None else "accepted"
+
+
+def _rejected(rejection: FileRejection, declared: Mapping[str, str] | None = None) -> FileOutcome:
+    """The ledger still shows whose file it is when the identity could be read."""
+    declared = declared or {}
+    return FileOutcome(rejection, (rejection.as_finding(),), (), declared, _period_code(declared.get("period")))
+
+
+def _period_code(period_text: str | None) -> str | None:
+    if period_text is None:
+        return None
+    try:
+        return parse_period(period_text).code
+    except PeriodError:
+        return None
+
+
+def _unreadable(file_name: str, error: BaseException) -> FileOutcome:
+    return _rejected(
+        reject(
+            "ING_UNREADABLE", file_name,
+            f"lỗi không lường trước khi đọc tệp ({type(error).__name__}: {error}).",
+            f"unexpected error while reading the file ({type(error).__name__}: {error}).",
+            "lưu lại tệp bằng Excel dưới dạng .xlsx rồi gửi lại; nếu vẫn lỗi, báo cho Sở Y tế.",
+            "save the file again in Excel as .xlsx and send it again; if it still fails, tell the health department.",
+        )
+    )
+
+
+def process_file(archive_path: Path, file_name: str, registry: Registry, today: date) -> FileOutcome:
+    try:
+        workbook = read_workbook(archive_path, file_name)
+        if isinstance(workbook, FileRejection):
+            return _rejected(workbook)
+        parsed = parse_submission(workbook.sheets, file_name)
+        if isinstance(parsed, FileRejection):
+            identity = declared_identity(workbook.sheets, find_header(workbook.sheets))
+            return _rejected(parsed, {name: field.value for name, field in identity.items()})
+        checked = check_submission(parsed, registry, today, file_name)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # noqa: BLE001 - a panic in the native reader is a BaseException
+        return _unreadable(file_name, error)
+    declared = {"unit_code": parsed.unit_code, "period": parsed.period, "unit_name": parsed.unit_name,
+                "report_date": parsed.report_date, "preparer": parsed.preparer}
+    return FileOutcome(
+        rejection=checked.rejection,
+        findings=checked.findings,
+        values=checked.values,
+        declared={name: field.value for name, field in declared.items() if field is not None},
+        period_code=checked.period.code if checked.period is not None else None,
+        table_sheet=parsed.table_sheet,
+        values_read=checked.values_read,
+        values_rejected=checked.values_rejected,
+    )

@@ -1,0 +1,216 @@
+"""From sheets of cells to what a unit declared: who, which period, and one row per indicator.
+
+The layout is the one the submission contract describes, but filled in by hand: labels typed with
+or without diacritics, values after a colon or in a cell further right, titles and merged cells
+above the table, section rows and a signature block around it. The parser only reads; whether
+the codes exist and the values make sense is `identity_checks`' job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from orchestration.ingest.findings import FileRejection, reject
+from orchestration.ingest.numbers import ParsedNumber, parse_number
+from orchestration.ingest.text import cell_ref, cell_text
+from orchestration.lib.text import fold
+from orchestration.ingest.workbook_reader import Sheet
+
+# Folded label -> identity field. Several spellings seen on provincial templates.
+IDENTITY_LABELS = {
+    "ma don vi": "unit_code",
+    "ma don vi bao cao": "unit_code",
+    "ky bao cao": "period",
+    "ten don vi": "unit_name",
+    "ten don vi bao cao": "unit_name",
+    "ngay bao cao": "report_date",
+    "nguoi lap bieu": "preparer",
+    "nguoi lap bao cao": "preparer",
+}
+CODE_HEADERS = frozenset({"ma chi so"})
+VALUE_HEADERS = frozenset({"gia tri", "so lieu", "ket qua"})
+AREA_HEADERS = frozenset({"ma dia ban"})
+
+# Indicator and area codes are ASCII identifiers; text that is not one is a title or signature line.
+_CODE_SHAPE = re.compile(r"[A-Z0-9][A-Z0-9_.\-]*")
+_LABEL_TRIM = " :*.()"
+
+
+@dataclass(frozen=True)
+class IdentityField:
+    value: str
+    sheet_name: str
+    cell_ref: str
+
+
+@dataclass(frozen=True)
+class SubmittedRow:
+    indicator_code: str  # upper-cased, trimmed
+    area_code: str | None  # from a `Mã địa bàn` column, for area-level sources
+    number: ParsedNumber
+    sheet_name: str
+    cell_ref: str  # the value cell
+    area_cell_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedSubmission:
+    unit_code: IdentityField  # value upper-cased
+    period: IdentityField  # as typed; `periods.parse_period` decides whether it is one
+    unit_name: IdentityField | None
+    report_date: IdentityField | None
+    preparer: IdentityField | None
+    table_sheet: str
+    rows: tuple[SubmittedRow, ...]
+
+
+@dataclass(frozen=True)
+class TableHeader:
+    sheet_index: int
+    row: int
+    code_column: int
+    value_column: int
+    area_column: int | None
+
+
+def parse_submission(sheets: tuple[Sheet, ...], file_name: str) -> ParsedSubmission | FileRejection:
+    header = find_header(sheets)
+    first = sheets[0]
+    identity = declared_identity(sheets, header)
+    if "unit_code" not in identity and "period" not in identity:
+        return reject(
+            "ING_NO_IDENTITY", file_name,
+            "không tìm thấy (hoặc chưa điền) 'Mã đơn vị' và 'Kỳ báo cáo' ở các dòng đầu của trang đầu tiên.",
+            "'Mã đơn vị' (unit code) and 'Kỳ báo cáo' (period) are missing or empty in the first rows "
+            "of the first sheet.",
+            "dùng đúng biểu mẫu: ghi 'Mã đơn vị: <mã>' và 'Kỳ báo cáo: <kỳ>' ở đầu trang đầu tiên.",
+            "use the template: write 'Mã đơn vị: <code>' and 'Kỳ báo cáo: <period>' at the top of the first sheet.",
+            sheet_name=first.name,
+        )
+    if "unit_code" not in identity:
+        return reject(
+            "ING_NO_UNIT_CODE", file_name,
+            "thiếu mã đơn vị.", "the unit code is missing.",
+            "ghi 'Mã đơn vị: <mã>' (ví dụ QN-BVDKT) ở đầu trang đầu tiên.",
+            "write 'Mã đơn vị: <code>' (e.g. QN-BVDKT) at the top of the first sheet.",
+            sheet_name=first.name,
+        )
+    if "period" not in identity:
+        return reject(
+            "ING_NO_PERIOD", file_name,
+            "thiếu kỳ báo cáo.", "the reporting period is missing.",
+            "ghi 'Kỳ báo cáo: Tháng 3/2025' (hoặc Quý I/2025, Năm 2025) ở đầu trang đầu tiên.",
+            "write 'Kỳ báo cáo: Tháng 3/2025' (or Quý I/2025, Năm 2025) at the top of the first sheet.",
+            sheet_name=first.name,
+        )
+    if header is None:
+        return reject(
+            "ING_NO_TABLE", file_name,
+            "không tìm thấy bảng chỉ số: cần một dòng tiêu đề có cột 'Mã chỉ số' và cột 'Giá trị' "
+            "(hoặc 'Số liệu', 'Kết quả').",
+            "no indicator table: a header row with a 'Mã chỉ số' column and a 'Giá trị' "
+            "(or 'Số liệu', 'Kết quả') column is needed.",
+            "dùng đúng biểu mẫu, không đổi tên hay xóa các cột tiêu đề.",
+            "use the template and do not rename or delete the header columns.",
+        )
+    table = sheets[header.sheet_index]
+    return ParsedSubmission(
+        unit_code=identity["unit_code"],
+        period=identity["period"],
+        unit_name=identity.get("unit_name"),
+        report_date=identity.get("report_date"),
+        preparer=identity.get("preparer"),
+        table_sheet=table.name,
+        rows=read_rows(table, header),
+    )
+
+
+def declared_identity(sheets: tuple[Sheet, ...], header: TableHeader | None) -> dict[str, IdentityField]:
+    """Identity fields found on the first sheet, above the table when the table is on it (the
+    signature block below also says `Người lập biểu`). Unit codes are compared upper-case."""
+    first = sheets[0]
+    row_limit = header.row if header is not None and header.sheet_index == 0 else len(first.rows)
+    found = read_identity(first, row_limit)
+    if "unit_code" in found:
+        code = found["unit_code"]
+        found["unit_code"] = IdentityField(code.value.upper(), code.sheet_name, code.cell_ref)
+    return found
+
+
+def read_identity(sheet: Sheet, row_limit: int) -> dict[str, IdentityField]:
+    """First occurrence of each label wins; its value is after the colon or in the next
+    non-empty cell to the right, unless that cell is itself a label (value left blank)."""
+    found: dict[str, IdentityField] = {}
+    for row_index in range(min(row_limit, len(sheet.rows))):
+        row = sheet.rows[row_index]
+        for column, value in enumerate(row):
+            text = cell_text(value)
+            if text is None:
+                continue
+            label, _, after_colon = text.partition(":")
+            field = IDENTITY_LABELS.get(fold(label).strip(_LABEL_TRIM))
+            if field is None or field in found:
+                continue
+            if after_colon.strip():
+                found[field] = IdentityField(after_colon.strip(), sheet.name, cell_ref(row_index, column))
+                continue
+            right = _next_value_to_the_right(row, column)
+            if right is not None:
+                found[field] = IdentityField(right[1], sheet.name, cell_ref(row_index, right[0]))
+    return found
+
+
+def find_header(sheets: tuple[Sheet, ...]) -> TableHeader | None:
+    """The first row, on the first sheet that has one, naming both a code and a value column.
+    With several value columns the leftmost is taken: templates put the reported figure first."""
+    for sheet_index, sheet in enumerate(sheets):
+        for row_index, row in enumerate(sheet.rows):
+            folded = [fold(text).strip(_LABEL_TRIM) if (text := cell_text(v)) else "" for v in row]
+            code_column = _first_column(folded, CODE_HEADERS)
+            value_column = _first_column(folded, VALUE_HEADERS)
+            if code_column is not None and value_column is not None:
+                area_column = _first_column(folded, AREA_HEADERS)
+                return TableHeader(sheet_index, row_index, code_column, value_column, area_column)
+    return None
+
+
+def read_rows(sheet: Sheet, header: TableHeader) -> tuple[SubmittedRow, ...]:
+    """Rows with an indicator code. A code cell holding prose (section title, signature block) is
+    skipped, unless a number sits in its value cell: a figure is never dropped without a finding."""
+    rows = []
+    for row_index in range(header.row + 1, len(sheet.rows)):
+        code = cell_text(sheet.cell(row_index, header.code_column))
+        if code is None:
+            continue
+        code = code.upper()
+        number = parse_number(sheet.cell(row_index, header.value_column))
+        if not _CODE_SHAPE.fullmatch(code) and number.status != "value":
+            continue
+        area = cell_text(sheet.cell(row_index, header.area_column)) if header.area_column is not None else None
+        rows.append(
+            SubmittedRow(
+                indicator_code=code,
+                area_code=area.upper() if area else None,
+                number=number,
+                sheet_name=sheet.name,
+                cell_ref=cell_ref(row_index, header.value_column),
+                area_cell_ref=cell_ref(row_index, header.area_column) if area else None,
+            )
+        )
+    return tuple(rows)
+
+
+def _next_value_to_the_right(row: tuple, column: int) -> tuple[int, str] | None:
+    for right in range(column + 1, len(row)):
+        text = cell_text(row[right])
+        if text is None:
+            continue
+        if fold(text.partition(":")[0]).strip(_LABEL_TRIM) in IDENTITY_LABELS:
+            return None
+        return right, text
+    return None
+
+
+def _first_column(folded: list[str], names: frozenset[str]) -> int | None:
+    return next((column for column, text in enumerate(folded) if text in names), None)

@@ -1,0 +1,191 @@
+"""Reporting periods: the DHIS2-style codes the warehouse stores and the ways units type them.
+
+Units write the period by hand (`Tháng 3/2025`, `Quý I/2025`, `6 tháng đầu năm 2025` ...), so the
+parser folds case, diacritics and spacing before matching, and refuses anything it cannot map to
+exactly one period: a wrong period would silently land a value in the wrong month.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Literal
+
+from orchestration.lib.text import fold
+
+PeriodType = Literal["month", "quarter", "half_year", "nine_months", "year"]
+
+# Outside these years a typed period is a typo (`Tháng 3/2205`), not a report.
+MIN_YEAR = 2000
+MAX_YEAR = 2099
+
+_FREQUENCY_OF_TYPE = {"month": "monthly", "quarter": "quarterly", "year": "yearly"}
+_ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+class PeriodError(ValueError):
+    """A period text that names no real period; carries both languages for the unit's feedback."""
+
+    def __init__(self, text: str, message_vi: str, message_en: str) -> None:
+        super().__init__(f"{message_vi} / {message_en}")
+        self.text = text
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+
+@dataclass(frozen=True)
+class Period:
+    code: str
+    period_type: PeriodType
+    start: date
+    end: date  # inclusive
+    year: int
+
+    @property
+    def frequency(self) -> str | None:
+        return frequency_of(self.period_type)
+
+
+def frequency_of(period_type: str) -> str | None:
+    """The obligation frequency a period type satisfies; cumulative periods (half year, nine months)
+    satisfy none because no obligation asks for them."""
+    return _FREQUENCY_OF_TYPE.get(period_type)
+
+
+def month_period(year: int, month: int) -> Period:
+    _check_year(year, f"{month}/{year}")
+    if not 1 <= month <= 12:
+        raise PeriodError(
+            f"{month}/{year}",
+            f"Tháng {month} không tồn tại (chỉ có tháng 1 đến 12).",
+            f"Month {month} does not exist (months are 1 to 12).",
+        )
+    last_day = calendar.monthrange(year, month)[1]
+    return Period(f"{year}{month:02d}", "month", date(year, month, 1), date(year, month, last_day), year)
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    _check_year(year, f"Q{quarter}/{year}")
+    if not 1 <= quarter <= 4:
+        raise PeriodError(
+            f"Q{quarter}/{year}",
+            f"Quý {quarter} không tồn tại (chỉ có quý I đến IV).",
+            f"Quarter {quarter} does not exist (quarters are I to IV).",
+        )
+    first_month = 3 * quarter - 2
+    return _span(f"{year}Q{quarter}", "quarter", year, first_month, first_month + 2)
+
+
+def half_year_period(year: int, half: int) -> Period:
+    _check_year(year, f"S{half}/{year}")
+    if half not in (1, 2):
+        raise PeriodError(
+            f"S{half}/{year}",
+            f"Nửa năm {half} không tồn tại (chỉ có 6 tháng đầu năm và 6 tháng cuối năm).",
+            f"Half year {half} does not exist (only the first and the second half).",
+        )
+    return _span(f"{year}S{half}", "half_year", year, 6 * half - 5, 6 * half)
+
+
+def nine_months_period(year: int) -> Period:
+    _check_year(year, f"N9/{year}")
+    return _span(f"{year}N9", "nine_months", year, 1, 9)
+
+
+def year_period(year: int) -> Period:
+    _check_year(year, str(year))
+    return _span(str(year), "year", year, 1, 12)
+
+
+def months_in(period: Period) -> tuple[Period, ...]:
+    """The months a period covers, in order: completeness is counted in months present."""
+    return tuple(month_period(period.year, m) for m in range(period.start.month, period.end.month + 1))
+
+
+_Builder = Callable[..., Period]
+
+_CODE_PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
+    (re.compile(r"(\d{4})(\d{2})"), lambda y, m: month_period(int(y), int(m))),
+    (re.compile(r"(\d{4})Q(\d)"), lambda y, q: quarter_period(int(y), int(q))),
+    (re.compile(r"(\d{4})S(\d)"), lambda y, s: half_year_period(int(y), int(s))),
+    (re.compile(r"(\d{4})N9"), lambda y: nine_months_period(int(y))),
+    (re.compile(r"(\d{4})"), lambda y: year_period(int(y))),
+)
+
+_SEPARATOR = r"\s*(?:/|-|\.|\s+nam\s+|\s)\s*"
+_TYPED_PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
+    (re.compile(rf"(?:thang|t)\s*(\d{{1,2}}){_SEPARATOR}(\d{{4}})"), lambda m, y: month_period(int(y), int(m))),
+    (re.compile(rf"quy\s*([ivx]+|\d+){_SEPARATOR}(\d{{4}})"), lambda q, y: quarter_period(int(y), _quarter_number(q))),
+    (re.compile(r"6 thang dau nam\s*(\d{4})"), lambda y: half_year_period(int(y), 1)),
+    (re.compile(r"6 thang cuoi nam\s*(\d{4})"), lambda y: half_year_period(int(y), 2)),
+    (re.compile(r"9 thang(?: dau)? nam\s*(\d{4})"), lambda y: nine_months_period(int(y))),
+    (re.compile(r"nam\s*(\d{4})"), lambda y: year_period(int(y))),
+)
+
+
+def parse_period(text: str) -> Period:
+    """Typed forms and codes alike; raises PeriodError rather than guessing."""
+    folded = fold(text)
+    compact = folded.replace(" ", "").upper()
+    for pattern, build in _CODE_PATTERNS:
+        match = pattern.fullmatch(compact)
+        if match:
+            return _build(build, match, text)
+    for pattern, build in _TYPED_PATTERNS:
+        match = pattern.fullmatch(folded)
+        if match:
+            return _build(build, match, text)
+    raise PeriodError(
+        text,
+        f"'{text}' không khớp với cách ghi kỳ báo cáo nào đã biết.",
+        f"'{text}' matches none of the accepted ways to write a period.",
+    )
+
+
+def period_from_code(code: str) -> Period:
+    """Only the canonical codes the warehouse itself writes (`202503`, `2025Q1`, ...)."""
+    for pattern, build in _CODE_PATTERNS:
+        match = pattern.fullmatch(code)
+        if match:
+            return _build(build, match, code)
+    raise PeriodError(
+        code,
+        f"'{code}' không phải là mã kỳ chuẩn (ví dụ 202503, 2025Q1, 2025S1, 2025N9, 2025).",
+        f"'{code}' is not a canonical period code (e.g. 202503, 2025Q1, 2025S1, 2025N9, 2025).",
+    )
+
+
+def _build(build: _Builder, match: re.Match[str], text: str) -> Period:
+    try:
+        return build(*match.groups())
+    except PeriodError as error:
+        raise PeriodError(text, error.message_vi, error.message_en) from None
+
+
+def _quarter_number(token: str) -> int:
+    if token.isdigit():
+        return int(token)
+    if token in _ROMAN_QUARTERS:
+        return _ROMAN_QUARTERS[token]
+    raise PeriodError(
+        token,
+        f"Quý {token.upper()} không tồn tại (chỉ có quý I đến IV).",
+        f"Quarter {token.upper()} does not exist (quarters are I to IV).",
+    )
+
+
+def _span(code: str, period_type: PeriodType, year: int, first_month: int, last_month: int) -> Period:
+    last_day = calendar.monthrange(year, last_month)[1]
+    return Period(code, period_type, date(year, first_month, 1), date(year, last_month, last_day), year)
+
+
+def _check_year(year: int, text: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise PeriodError(
+            text,
+            f"Năm {year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}; có thể gõ nhầm.",
+            f"Year {year} is outside {MIN_YEAR}–{MAX_YEAR}; probably a typo.",
+        )
+
