@@ -1,0 +1,246 @@
+-- Materialised as a table: area sums, derived indicators and several tests all read it.
+{{ config(materialized='table') }}
+
+with
+
+current_values as (
+
+    select * from {{ ref('int_current_values') }}
+
+),
+
+indicators as (
+
+    select * from {{ ref('stg_raw__indicators') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('int_periods') }}
+
+),
+
+windows as (
+
+    select * from {{ ref('int_period_windows') }}
+
+),
+
+components as (
+
+    select * from {{ ref('int_period_components') }}
+
+),
+
+org_units as (
+
+    select * from {{ ref('int_org_units') }}
+
+),
+
+-- Derived indicators are recomputed from their parts at every level, never taken as typed.
+reported_values as (
+
+    select
+        current_values.org_unit_code,
+        current_values.indicator_code,
+        current_values.value,
+        current_values.submission_id,
+        indicators.aggregation,
+        periods.period_code,
+        periods.period_type,
+        periods.period_year,
+        periods.start_date,
+        periods.end_date,
+        periods.months_in_period
+    from current_values
+    inner join indicators
+        on current_values.indicator_code = indicators.indicator_code
+    inner join periods
+        on current_values.period_code = periods.period_code
+    where indicators.kind <> 'derived'
+
+),
+
+-- Months when the unit reports the element monthly that year, quarters when it reports
+-- quarterly (satisfaction surveys); mixing both would count the same months twice.
+base_grains as (
+
+    select
+        org_unit_code,
+        indicator_code,
+        period_year,
+        case when bool_or(period_type = 'month') then 'month' else 'quarter' end as base_period_type
+    from reported_values
+    where period_type in ('month', 'quarter')
+    group by org_unit_code, indicator_code, period_year
+
+),
+
+base_values as (
+
+    select reported_values.*
+    from reported_values
+    inner join base_grains
+        on reported_values.org_unit_code = base_grains.org_unit_code
+        and reported_values.indicator_code = base_grains.indicator_code
+        and reported_values.period_year = base_grains.period_year
+        and reported_values.period_type = base_grains.base_period_type
+    where reported_values.aggregation in ('flow', 'stock')
+
+),
+
+-- A unit opened or closed inside a window owes only the months it existed: a station merged on
+-- 2025-07-01 is complete for 2025 with January–June, and its closing month is June.
+active_months as (
+
+    select
+        components.period_code,
+        components.window_kind,
+        org_units.org_unit_code,
+        count(*) as months_active,
+        max(periods.end_date) as last_active_month_end
+    from components
+    inner join periods
+        on components.component_period_code = periods.period_code
+    inner join org_units
+        on periods.start_date >= org_units.valid_from
+        and (org_units.valid_to is null or periods.end_date <= org_units.valid_to)
+    where periods.period_type = 'month'
+    group by components.period_code, components.window_kind, org_units.org_unit_code
+
+),
+
+-- Flows add up over the window; a stock is the closing value, so it takes the last month (or
+-- quarter) present and is complete only when that is the window's own last month.
+rolled_up as (
+
+    select
+        components.period_code,
+        components.window_kind,
+        base_values.org_unit_code,
+        base_values.indicator_code,
+        base_values.aggregation,
+        case base_values.aggregation
+            when 'flow' then sum(base_values.value)
+            else arg_max(base_values.value, base_values.end_date)
+        end as value,
+        coalesce(active_months.months_active, windows.months_in_window) as months_expected,
+        cast(sum(base_values.months_in_period) as integer) as months_present,
+        case base_values.aggregation
+            when 'flow' then sum(base_values.months_in_period)
+                >= coalesce(active_months.months_active, windows.months_in_window)
+            else max(base_values.end_date)
+                >= coalesce(active_months.last_active_month_end, windows.window_end_date)
+        end as is_complete,
+        cast(null as bigint) as source_submission_id,
+        2 as precedence
+    from base_values
+    inner join components
+        on base_values.period_code = components.component_period_code
+    inner join windows
+        on components.period_code = windows.period_code
+        and components.window_kind = windows.window_kind
+    left join active_months
+        on components.period_code = active_months.period_code
+        and components.window_kind = active_months.window_kind
+        and base_values.org_unit_code = active_months.org_unit_code
+    group by
+        components.period_code,
+        components.window_kind,
+        base_values.org_unit_code,
+        base_values.indicator_code,
+        base_values.aggregation,
+        windows.months_in_window,
+        windows.window_end_date,
+        active_months.months_active,
+        active_months.last_active_month_end
+
+),
+
+-- Population and insured counts are annual facts: the same figure holds for every month,
+-- quarter and half of their year that ends while the area exists (an abolished district keeps
+-- its figure for the first half of 2025 only, a new ward gets it from July).
+yearly_applied as (
+
+    select
+        windows.period_code,
+        windows.window_kind,
+        reported_values.org_unit_code,
+        reported_values.indicator_code,
+        reported_values.aggregation,
+        reported_values.value,
+        windows.months_in_window as months_expected,
+        windows.months_in_window as months_present,
+        true as is_complete,
+        reported_values.submission_id as source_submission_id,
+        3 as precedence
+    from reported_values
+    inner join windows
+        on windows.window_start_date >= reported_values.start_date
+        and windows.window_end_date <= reported_values.end_date
+    left join org_units
+        on reported_values.org_unit_code = org_units.org_unit_code
+    where reported_values.aggregation = 'yearly'
+        and reported_values.period_type = 'year'
+        and (org_units.valid_from is null or windows.window_end_date >= org_units.valid_from)
+        and (org_units.valid_to is null or windows.window_end_date <= org_units.valid_to)
+
+),
+
+-- A value a unit reported for exactly this span (a quarterly survey, a year total) is the
+-- unit's own figure and beats anything rebuilt from shorter periods.
+reported_as_is as (
+
+    select
+        windows.period_code,
+        windows.window_kind,
+        reported_values.org_unit_code,
+        reported_values.indicator_code,
+        reported_values.aggregation,
+        reported_values.value,
+        windows.months_in_window as months_expected,
+        windows.months_in_window as months_present,
+        true as is_complete,
+        reported_values.submission_id as source_submission_id,
+        1 as precedence
+    from reported_values
+    inner join windows
+        on windows.window_start_date = reported_values.start_date
+        and windows.window_end_date = reported_values.end_date
+
+),
+
+candidates as (
+
+    select * from reported_as_is
+    union all
+    select * from rolled_up
+    union all
+    select * from yearly_applied
+
+),
+
+final as (
+
+    select
+        org_unit_code,
+        indicator_code,
+        period_code,
+        window_kind,
+        aggregation,
+        value,
+        months_expected,
+        months_present,
+        is_complete,
+        source_submission_id
+    from candidates
+    qualify row_number() over (
+        partition by org_unit_code, indicator_code, period_code, window_kind
+        order by precedence
+    ) = 1
+
+)
+
+select * from final
