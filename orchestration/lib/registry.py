@@ -123,5 +123,17 @@ class Registry:
     def obligations_of(self, unit_type: str) -> tuple[Obligation, ...]:
         return tuple(o for o in self.obligations if o.unit_type == unit_type)
 
+    def areas_active_during(self, start: date, end: date) -> tuple[str, ...]:
+        """Areas existing on at least one day of the window, most aggregated first: an area that
+        exists for part of a year (a district abolished on 2025-06-30, a ward formed on
+        2025-07-01) still needs that year's population for its months."""
+        order = ("province", "district", "commune")
+        areas = [
+            unit for unit in self.org_units.values()
+            if unit.unit_type in AREA_UNIT_TYPES and unit.valid_from <= end
+            and (unit.valid_to is None or start <= unit.valid_to)
+        ]
+        return tuple(unit.code for unit in sorted(areas, key=lambda unit: (order.index(unit.unit_type), unit.code)))
+
     def frequencies_of(self, unit_type: str) -> frozenset[str]:
         return frozenset(o.frequency for o in self.obligations_of(unit_type))

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from orchestration.lib.periods import Period
-from orchestration.lib.registry import AREA_UNIT_TYPES, Registry
+from orchestration.lib.registry import Registry
 
 HEADER = ["STT", "Mã chỉ số", "Tên chỉ số", "Đơn vị tính", "Mã địa bàn", "Giá trị", "Ghi chú"]
 VALUE_COLUMN = HEADER.index("Giá trị") + 1
@@ -51,17 +51,12 @@ class TemplateRow:
 
 
 def template_rows(registry: Registry, unit_code: str, period: Period) -> list[TemplateRow]:
-    """One row per obliged indicator; area-level sources get one row per area active at the period's start."""
+    """One row per obliged indicator; area-level sources get one row per area active during the period."""
     unit = registry.org_units[unit_code]
     codes = [o.indicator_code for o in registry.obligations_of(unit.unit_type) if o.frequency == period.frequency]
     if not any(registry.indicators[code].kind == "reference" for code in codes):
         return [TemplateRow(code, None) for code in codes]
-    areas = sorted(
-        code
-        for code, area in registry.org_units.items()
-        if area.unit_type in AREA_UNIT_TYPES and area.is_active_between(period.start, period.start)
-    )
-    return [TemplateRow(code, area) for area in areas for code in codes]
+    return [TemplateRow(code, area) for area in registry.areas_active_during(period.start, period.end) for code in codes]
 
 
 def units_due(registry: Registry, period: Period) -> list[str]:
