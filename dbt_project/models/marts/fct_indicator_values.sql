@@ -54,6 +54,9 @@ derived_rows as (
         is_complete,
         cast(null as bigint) as source_submission_id
     from derived_values
+    -- No denominator (population not yet reported, no catchment area) means no indicator: a
+    -- blank row would read as a gap in reporting rather than an indicator that does not apply.
+    where value is not null
 
 ),
 

@@ -1,0 +1,139 @@
+"""Great Expectations suites as blocking Dagster asset checks on the dbt marts.
+
+All marts are checked in one step so the GX context (seconds to import and load) is opened once
+per run. Every check is blocking with ERROR severity: a failed suite stops `published_warehouse`,
+so BI users keep the last good warehouse instead of a broken one.
+"""
+
+# No `from __future__ import annotations`: Dagster checks the `context` annotation as a live class.
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import dagster as dg
+import duckdb
+
+from orchestration.lib.settings import EXPECTATIONS_DIR, WarehousePaths
+
+if TYPE_CHECKING:
+    from orchestration.quality.gx_runner import MartValidation
+
+CHECK_NAME = "great_expectations"
+MARTS_SCHEMA = "marts"
+
+
+def build_warehouse_checks(
+    mart_names: Sequence[str], project_root_dir: Path = EXPECTATIONS_DIR
+) -> list[dg.AssetChecksDefinition]:
+    """One blocking check per mart, keyed `AssetKey([mart])` like dagster-dbt's default model keys."""
+    mart_names = list(mart_names)
+    specs = [
+        dg.AssetCheckSpec(
+            CHECK_NAME,
+            asset=dg.AssetKey([name]),
+            blocking=True,
+            description=f"Kiểm tra {name} theo bộ kỳ vọng GX / Validates {name} against its GX suite.",
+        )
+        for name in mart_names
+    ]
+
+    @dg.multi_asset_check(
+        specs=specs,
+        name="warehouse_expectations",
+        can_subset=True,
+        description="Kiểm tra chất lượng dữ liệu các bảng công bố / Data quality checks on the public marts.",
+    )
+    def warehouse_expectations(context: dg.AssetCheckExecutionContext):
+        # Imported here: GX takes seconds to import, which the code location should not pay on load.
+        from orchestration.quality.gx_runner import validate_mart
+
+        selected = [
+            name
+            for name in mart_names
+            if dg.AssetCheckKey(dg.AssetKey([name]), CHECK_NAME) in context.selected_asset_check_keys
+        ]
+        build_db = WarehousePaths.from_environment().build_db
+        # Read-only: DuckDB admits many readers or one writer, and the checks must never change the build.
+        with duckdb.connect(str(build_db), read_only=True) as connection:
+            for name in selected:
+                try:
+                    frame = connection.sql(f'select * from {MARTS_SCHEMA}."{name}"').df()
+                except duckdb.CatalogException as error:
+                    yield _missing_mart_result(name, error)
+                    continue
+                validation = validate_mart(name, frame, project_root_dir)
+                context.log.info(
+                    f"{name}: {len(validation.failures)} failed of {len(validation.expectations)} expectations"
+                )
+                yield check_result(validation)
+
+    return [warehouse_expectations]
+
+
+def check_result(validation: "MartValidation") -> dg.AssetCheckResult:
+    """Every expectation's outcome as its own metadata entry, so the UI shows what failed and why."""
+    total = len(validation.expectations)
+    failures = validation.failures
+    metadata: dict[str, object] = {
+        "row_count": validation.row_count,
+        "failed_expectations": len(failures),
+        "summary": dg.MetadataValue.md(_summary_table(validation)),
+    }
+    for outcome in validation.expectations:
+        metadata[outcome.label] = dg.MetadataValue.json(
+            {
+                "success": outcome.success,
+                "kwargs": dict(outcome.kwargs),
+                "unexpected_count": outcome.unexpected_count,
+                "unexpected_examples": list(outcome.unexpected_examples),
+                "error": outcome.error,
+            }
+        )
+    if validation.data_docs_url:
+        metadata["data_docs"] = dg.MetadataValue.url(validation.data_docs_url)
+    if validation.success:
+        description = f"{validation.mart_name}: đạt {total}/{total} kỳ vọng / passed all {total} expectations."
+    else:
+        failed = ", ".join(outcome.label for outcome in failures)
+        description = (
+            f"{validation.mart_name}: {len(failures)}/{total} kỳ vọng không đạt, chặn công bố / "
+            f"{len(failures)} of {total} expectations failed, publication blocked: {failed}"
+        )
+    return dg.AssetCheckResult(
+        asset_key=dg.AssetKey([validation.mart_name]),
+        check_name=CHECK_NAME,
+        passed=validation.success,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=description,
+        metadata=metadata,
+    )
+
+
+def _missing_mart_result(name: str, error: duckdb.Error) -> dg.AssetCheckResult:
+    """A mart dbt did not build fails its own check; the other marts are still validated."""
+    return dg.AssetCheckResult(
+        asset_key=dg.AssetKey([name]),
+        check_name=CHECK_NAME,
+        passed=False,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=f"Không đọc được bảng {MARTS_SCHEMA}.{name} / Cannot read {MARTS_SCHEMA}.{name}.",
+        metadata={"error": str(error)},
+    )
+
+
+def _summary_table(validation: "MartValidation") -> str:
+    rows = [
+        "| Kỳ vọng / Expectation | Đạt / Passed | Số dòng lỗi / Unexpected | Ví dụ / Examples |",
+        "| --- | --- | --- | --- |",
+    ]
+    for outcome in validation.expectations:
+        examples = json.dumps(list(outcome.unexpected_examples), ensure_ascii=False) if outcome.unexpected_examples else ""
+        unexpected = outcome.error or ("" if outcome.unexpected_count is None else str(outcome.unexpected_count))
+        rows.append(f"| `{outcome.label}` | {'✅' if outcome.success else '❌'} | {_cell(unexpected)} | {_cell(examples)} |")
+    return "\n".join(rows)
+
+
+def _cell(text: str) -> str:
+    """Data values may hold pipes or newlines, which would break the Markdown table."""
+    return " ".join(text.replace("|", "¦").split())

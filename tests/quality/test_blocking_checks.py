@@ -1,0 +1,88 @@
+"""The checks in a real Dagster run: they gate `published_warehouse` and explain their verdicts."""
+
+from __future__ import annotations
+
+import time
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.publish.assets import MART_NAMES, published_warehouse
+from orchestration.publish.publisher import sha256_of
+from orchestration.quality.checks import CHECK_NAME, build_warehouse_checks
+from tests.quality.warehouse_fakes import fake_mart_assets, good_marts, write_marts
+
+PUBLISHED = dg.AssetKey(["published_warehouse"])
+
+
+def run_warehouse(frames, gx_project) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        [fake_mart_assets(frames), *build_warehouse_checks(MART_NAMES, gx_project), published_warehouse],
+        raise_on_error=False,
+    )
+
+
+def test_passing_checks_let_the_warehouse_publish(warehouse_paths, gx_project):
+    result = run_warehouse(good_marts(), gx_project)
+
+    assert result.success
+    evaluations = result.get_asset_check_evaluations()
+    assert {e.asset_check_key for e in evaluations} == {
+        dg.AssetCheckKey(dg.AssetKey([name]), CHECK_NAME) for name in MART_NAMES
+    }
+    assert all(e.passed and e.severity == dg.AssetCheckSeverity.ERROR for e in evaluations)
+    assert all(e.metadata["data_docs"].value.startswith("file://") for e in evaluations)
+    assert PUBLISHED in {event.asset_key for event in result.get_asset_materialization_events()}
+    with duckdb.connect(str(warehouse_paths.published_db), read_only=True) as connection:
+        assert connection.execute("select run_id from meta.publication").fetchone()[0] == result.run_id
+
+
+def test_failing_blocking_check_stops_publication_and_keeps_the_published_file(warehouse_paths, gx_project):
+    assert run_warehouse(good_marts(), gx_project).success
+    checksum_before = sha256_of(warehouse_paths.published_db)
+
+    broken = good_marts()
+    broken["fct_indicator_values"].loc[0, "value"] = -40.0
+    result = run_warehouse(broken, gx_project)
+
+    assert not result.success
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert [e.asset_key for e in failed] == [dg.AssetKey(["fct_indicator_values"])]
+    outcome = failed[0].metadata["expect_column_values_to_be_between(value)"].value
+    assert outcome["success"] is False
+    assert outcome["unexpected_count"] == 1
+    assert outcome["unexpected_examples"] == [-40.0]
+    assert "expect_column_values_to_be_between(value)" in failed[0].description
+    assert PUBLISHED not in {event.asset_key for event in result.get_asset_materialization_events()}
+    assert sha256_of(warehouse_paths.published_db) == checksum_before
+
+
+def test_a_mart_missing_from_the_build_fails_its_own_check_only(warehouse_paths, gx_project):
+    frames = good_marts()
+    del frames["dim_periods"]
+    write_marts(warehouse_paths.build_db, frames)
+    checks = build_warehouse_checks(MART_NAMES, gx_project)
+    result = dg.materialize(
+        [*checks, *(dg.AssetSpec(name) for name in MART_NAMES)],
+        selection=dg.AssetSelection.checks_for_assets(*MART_NAMES),
+        raise_on_error=False,
+    )
+
+    verdicts = {e.asset_key.path[0]: e.passed for e in result.get_asset_check_evaluations()}
+    assert verdicts == {name: name != "dim_periods" for name in MART_NAMES}
+
+
+@pytest.mark.parametrize("selected", [["fct_submissions"], ["dim_org_units", "dim_indicators"]])
+def test_only_the_selected_checks_run(warehouse_paths, gx_project, selected):
+    write_marts(warehouse_paths.build_db, good_marts())
+    checks = build_warehouse_checks(MART_NAMES, gx_project)
+    started = time.monotonic()
+    result = dg.materialize(
+        [*checks, *(dg.AssetSpec(name) for name in MART_NAMES)],
+        selection=dg.AssetSelection.checks(
+            *(dg.AssetCheckKey(dg.AssetKey([name]), CHECK_NAME) for name in selected)
+        ),
+    )
+    assert sorted(e.asset_key.path[0] for e in result.get_asset_check_evaluations()) == sorted(selected)
+    assert time.monotonic() - started < 60

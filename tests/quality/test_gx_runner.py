@@ -1,0 +1,179 @@
+"""Real GX validations of mart frames read back from a DuckDB file, as the checks do."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from orchestration.quality.gx_runner import plain, validate_mart
+from tests.quality.warehouse_fakes import committed_files, good_marts, write_marts
+
+
+def read_back(tmp_path, frames) -> dict[str, pd.DataFrame]:
+    """Through a DuckDB file and a read-only connection, so dtypes are those the checks will see."""
+    build_db = tmp_path / "build.duckdb"
+    write_marts(build_db, frames)
+    with duckdb.connect(str(build_db), read_only=True) as connection:
+        return {name: connection.sql(f"select * from marts.{name}").df() for name in frames}
+
+
+def test_well_formed_marts_pass_every_expectation_and_refresh_data_docs(tmp_path, gx_project):
+    committed_before = committed_files(gx_project)
+    for name, frame in read_back(tmp_path, good_marts()).items():
+        validation = validate_mart(name, frame, gx_project)
+        assert validation.success, (name, validation.failures)
+        assert validation.row_count == len(frame)
+        assert validation.expectations and all(outcome.success for outcome in validation.expectations)
+        docs_page = Path(urlparse(validation.data_docs_url).path)
+        assert docs_page.is_file() and docs_page.is_relative_to(gx_project)
+    assert committed_files(gx_project) == committed_before, "validating must not rewrite the committed context"
+
+
+def with_row(frame: pd.DataFrame, **changes) -> pd.DataFrame:
+    """The frame plus a copy of its first row with `changes` applied."""
+    extra = frame.iloc[[0]].copy()
+    for column, value in changes.items():
+        extra[column] = value
+    return pd.concat([frame, extra], ignore_index=True)
+
+
+def with_first_row(frame: pd.DataFrame, **changes) -> pd.DataFrame:
+    changed = frame.copy()
+    for column, value in changes.items():
+        changed.loc[0, column] = value
+    return changed
+
+
+BROKEN_MARTS = {
+    "negative value": (
+        "fct_indicator_values",
+        lambda f: with_first_row(f, value=-40.0),
+        "expect_column_values_to_be_between(value)",
+        1,
+        -40.0,
+    ),
+    "negative denominator": (
+        "fct_indicator_values",
+        lambda f: with_first_row(f, numerator=5.0, denominator=-2.0),
+        "expect_column_values_to_be_between(denominator)",
+        1,
+        -2.0,
+    ),
+    "duplicated grain": (
+        "fct_indicator_values",
+        lambda f: with_row(f, value=1.0),
+        "expect_compound_columns_to_be_unique(indicator_code,org_unit_code,period_code)",
+        2,
+        {"indicator_code": "OPD_VISITS", "org_unit_code": "QN-TYT-HONGHAI", "period_code": "202503"},
+    ),
+    "bad period code": (
+        "fct_indicator_values",
+        lambda f: with_first_row(f, period_code="2025Q5"),
+        "expect_column_values_to_match_regex(period_code)",
+        1,
+        "2025Q5",
+    ),
+    "unknown period type": (
+        "fct_indicator_values",
+        lambda f: with_first_row(f, period_type="week"),
+        "expect_column_values_to_be_in_set(period_type)",
+        1,
+        "week",
+    ),
+    "missing reported value": (
+        "fct_indicator_values",
+        lambda f: with_first_row(f, value=None),
+        "expect_column_values_to_not_be_null(value)",
+        1,
+        None,
+    ),
+    "repeated submission id": (
+        "fct_submissions",
+        lambda f: with_row(f, file_name="again.xlsx"),
+        "expect_column_values_to_be_unique(submission_id)",
+        2,
+        7,
+    ),
+    "unknown submission status": (
+        "fct_submissions",
+        lambda f: with_first_row(f, status="lost"),
+        "expect_column_values_to_be_in_set(status)",
+        1,
+        "lost",
+    ),
+    "submission without hash": (
+        "fct_submissions",
+        lambda f: with_first_row(f, content_hash=None),
+        "expect_column_values_to_not_be_null(content_hash)",
+        1,
+        None,
+    ),
+    "unknown finding severity": (
+        "fct_dq_findings",
+        lambda f: with_first_row(f, severity="fatal"),
+        "expect_column_values_to_be_in_set(severity)",
+        1,
+        "fatal",
+    ),
+    "finding without message": (
+        "fct_dq_findings",
+        lambda f: with_first_row(f, message_vi=None),
+        "expect_column_values_to_not_be_null(message_vi)",
+        1,
+        None,
+    ),
+    "repeated org unit": ("dim_org_units", lambda f: with_row(f), "expect_column_values_to_be_unique(org_unit_code)", 2, "QN"),
+    "repeated indicator": (
+        "dim_indicators",
+        lambda f: with_row(f),
+        "expect_column_values_to_be_unique(indicator_code)",
+        2,
+        "OPD_VISITS",
+    ),
+    "repeated period": ("dim_periods", lambda f: with_row(f), "expect_column_values_to_be_unique(period_code)", 2, "202503"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_MARTS.values(), ids=BROKEN_MARTS.keys())
+def test_one_broken_rule_fails_alone_with_count_and_example(tmp_path, gx_project, case):
+    mart, breaks, failing_label, unexpected_count, example = case
+    frames = good_marts()
+    frames = {mart: breaks(frames[mart])}
+    validation = validate_mart(mart, read_back(tmp_path, frames)[mart], gx_project)
+    assert not validation.success
+    assert [outcome.label for outcome in validation.failures] == [failing_label]
+    (failure,) = validation.failures
+    assert failure.unexpected_count == unexpected_count
+    assert example in failure.unexpected_examples
+    assert failure.error is None
+
+
+def test_missing_column_names_it_and_reports_the_rules_it_broke(tmp_path, gx_project):
+    frame = read_back(tmp_path, good_marts())["fct_submissions"].drop(columns=["content_hash"])
+    validation = validate_mart("fct_submissions", frame, gx_project)
+    failures = {outcome.label: outcome for outcome in validation.failures}
+    assert set(failures) == {
+        "expect_table_columns_to_match_set(table)",
+        "expect_column_values_to_not_be_null(content_hash)",
+    }
+    assert failures["expect_table_columns_to_match_set(table)"].unexpected_examples == ("content_hash",)
+    assert "content_hash" in failures["expect_column_values_to_not_be_null(content_hash)"].error
+
+
+def test_plain_turns_pandas_and_numpy_values_into_json_values():
+    assert plain(float("nan")) is None
+    assert plain(pd.NA) is None
+    assert plain(pd.NaT) is None
+    assert plain(np.int64(7)) == 7 and type(plain(np.int64(7))) is int
+    assert plain(pd.Timestamp("2025-04-03 08:00")) == "2025-04-03T08:00:00"
+    assert plain(date(2025, 1, 1)) == "2025-01-01"
+    assert plain({"value": np.float64(1.5), "when": datetime(2025, 1, 1)}) == {"value": 1.5, "when": "2025-01-01T00:00:00"}
+    assert plain([np.nan, "x"]) == [None, "x"]
+    assert math.isinf(plain(float("inf")))

@@ -1,0 +1,138 @@
+"""A tiny, well-formed build database standing in for dbt's marts, shared by quality and publish tests.
+
+The frames follow CONTRACT.md's mart columns with the Quảng Ninh demo codes, so every suite passes
+on them unchanged and each test breaks exactly one thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from orchestration.lib.settings import EXPECTATIONS_DIR, WarehousePaths
+from orchestration.publish.assets import MART_NAMES
+
+
+def good_marts() -> dict[str, pd.DataFrame]:
+    return {
+        "fct_indicator_values": pd.DataFrame(
+            {
+                "indicator_code": ["OPD_VISITS", "OPD_VISITS", "OPD_VISITS", "BEDS_PER_10K", "DTP_DROPOUT_PCT"],
+                "org_unit_code": ["QN-TYT-HONGHAI", "QN", "QN", "QN", "QN-TYT-HAILANG"],
+                "period_code": ["202503", "202503", "2025Q1", "2025", "202503"],
+                # Catch-up doses can push DTP3 above DTP1 in a month: a negative dropout is real data.
+                "value": [1250.0, 98000.0, 290000.0, 28.5, -4.0],
+                "numerator": [None, None, None, 3800.0, -2.0],
+                "denominator": [None, None, None, 1333000.0, 50.0],
+                "period_type": ["month", "month", "quarter", "year", "month"],
+                "org_unit_level": ["facility", "area", "area", "area", "facility"],
+                "months_expected": [1, 1, 3, 12, 1],
+                "months_present": [1, 1, 3, 12, 1],
+                "is_complete": [True] * 5,
+                "source_submission_id": pd.array([7, None, None, None, None], dtype="Int64"),
+            }
+        ),
+        "fct_submissions": pd.DataFrame(
+            {
+                "submission_id": [7, 8],
+                "file_name": ["TYT_HongHai_T3_2025.xlsx", "TYT_HongHai_T3_2025 (1).xlsx"],
+                "content_hash": ["a" * 64, "a" * 64],
+                "org_unit_code": ["QN-TYT-HONGHAI", "QN-TYT-HONGHAI"],
+                "period_code": ["202503", "202503"],
+                "arrived_at": [datetime(2025, 4, 3, 8, 0), datetime(2025, 4, 3, 9, 0)],
+                "status": ["published", "duplicate"],
+                "reason_vi": [None, "Tệp trùng nội dung với tệp đã nhận"],
+                "reason_en": [None, "Same content as a file already received"],
+            }
+        ),
+        "fct_dq_findings": pd.DataFrame(
+            {
+                "org_unit_code": ["QN-TYT-HONGHAI"],
+                "period_code": ["202503"],
+                "indicator_code": [None],
+                "rule_code": ["DUPLICATE_FILE"],
+                "severity": ["warning"],
+                "message_vi": ["Tệp trùng nội dung với tệp đã nhận"],
+                "message_en": ["Same content as a file already received"],
+                "file_name": ["TYT_HongHai_T3_2025 (1).xlsx"],
+                "sheet_name": [None],
+                "cell_ref": [None],
+                "submission_id": [8],
+            }
+        ),
+        "dim_org_units": pd.DataFrame(
+            {
+                "org_unit_code": ["QN", "QN-HL", "QN-TYT-HONGHAI"],
+                "name_vi": ["Quảng Ninh", "TP Hạ Long", "TYT P. Hồng Hải"],
+                "org_unit_level": ["area", "area", "facility"],
+            }
+        ),
+        "dim_indicators": pd.DataFrame(
+            {
+                "indicator_code": ["OPD_VISITS", "BEDS_PER_10K", "DTP_DROPOUT_PCT"],
+                "kind": ["reported", "derived", "derived"],
+            }
+        ),
+        "dim_periods": pd.DataFrame(
+            {
+                "period_code": ["202503", "2025Q1", "2025S1", "2025N9", "2025"],
+                "period_type": ["month", "quarter", "half_year", "nine_months", "year"],
+            }
+        ),
+    }
+
+
+def write_marts(build_db: Path, frames: Mapping[str, pd.DataFrame]) -> None:
+    """Also writes a `raw` table, which publishing must leave out."""
+    build_db.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(build_db)) as connection:
+        connection.execute("create schema if not exists marts")
+        connection.execute("create schema if not exists raw")
+        connection.execute("create or replace table raw.submissions as select 1 as submission_id")
+        for name, frame in frames.items():
+            connection.register("incoming", frame)
+            connection.execute(f"create or replace table marts.{name} as select * from incoming")
+            connection.unregister("incoming")
+
+
+def fake_mart_assets(frames: Mapping[str, pd.DataFrame]) -> dg.AssetsDefinition:
+    """Plays dbt's part: one step materialising all six marts under dagster-dbt's default keys."""
+
+    @dg.multi_asset(specs=[dg.AssetSpec(name) for name in MART_NAMES], name="fake_dbt_marts")
+    def fake_dbt_marts():
+        write_marts(WarehousePaths.from_environment().build_db, frames)
+        for name in MART_NAMES:
+            yield dg.MaterializeResult(asset_key=name)
+
+    return fake_dbt_marts
+
+
+def copy_gx_project(target_root: Path) -> Path:
+    """The committed context without its run outputs, so Data Docs of a test land under tmp."""
+    shutil.copytree(
+        EXPECTATIONS_DIR / "gx", target_root / "gx", ignore=shutil.ignore_patterns("uncommitted")
+    )
+    return target_root
+
+
+def committed_files(root: Path) -> dict[str, str]:
+    """Checksums of the context's committed part: everything GX keeps outside `uncommitted/`."""
+    context_dir = root / "gx"
+    return {
+        str(path.relative_to(context_dir)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(context_dir.rglob("*"))
+        if path.is_file() and "uncommitted" not in path.relative_to(context_dir).parts
+    }
+
+
+def isolate_warehouse(root: Path, monkeypatch) -> WarehousePaths:
+    monkeypatch.setenv("WAREHOUSE_BUILD_DB", str(root / "build.duckdb"))
+    monkeypatch.setenv("WAREHOUSE_PUBLISHED_DB", str(root / "published" / "published.duckdb"))
+    return WarehousePaths.from_environment()
