@@ -29,17 +29,18 @@ def published_summary(paths: WarehousePaths) -> list[str]:
         files = connection.sql(
             "select status, count(*) from marts.fct_submissions group by status order by status"
         ).fetchall()
-        reported_values = connection.sql(
-            "select count(*) from marts.fct_indicator_values where source_submission_id is not null"
-        ).fetchone()[0]
-        all_values = connection.sql("select count(*) from marts.fct_indicator_values").fetchone()[0]
+        [(values_read, values_rejected)] = connection.sql(
+            "select coalesce(sum(values_read), 0), coalesce(sum(values_rejected), 0) from marts.fct_submissions"
+        ).fetchall()
+        [(published_rows,)] = connection.sql("select count(*) from marts.fct_indicator_values").fetchall()
         findings = connection.sql(
             "select severity, count(*) from marts.fct_dq_findings group by severity order by severity"
         ).fetchall()
     total_files = sum(count for _, count in files)
     return [
         f"Tệp đã đọc / files read: {total_files} ({', '.join(f'{status} {count}' for status, count in files)})",
-        f"Giá trị đã nạp / values loaded: {reported_values} reported, {all_values} published rows in all",
+        f"Giá trị đã nạp / values loaded: {values_read} read, {values_rejected} rejected; "
+        f"{published_rows} indicator rows published at every level and period",
         "Phát hiện / findings: " + (", ".join(f"{severity} {count}" for severity, count in findings) or "none"),
         f"Kho đã công bố / published warehouse: {paths.published_db}",
     ]

@@ -7,23 +7,13 @@ check fails, this asset does not run and readers keep the previous, checked ware
 # No `from __future__ import annotations`: Dagster checks the `context` annotation as a live class.
 import dagster as dg
 
+from orchestration.lib.marts import MART_NAMES, mart_asset_key
 from orchestration.lib.settings import WarehousePaths
 from orchestration.publish.publisher import publish_warehouse
 
-# The public contract (CONTRACT.md): what BI users may rely on, and what the quality suites cover.
-MART_NAMES = (
-    "fct_indicator_values",
-    "fct_submissions",
-    "fct_dq_findings",
-    "dim_org_units",
-    "dim_indicators",
-    "dim_periods",
-)
-
-
 @dg.asset(
     group_name="publish",
-    deps=[dg.AssetKey([name]) for name in MART_NAMES],
+    deps=[mart_asset_key(name) for name in MART_NAMES],
     kinds={"duckdb"},
     description=(
         "Kho dữ liệu đã kiểm tra, công bố cho người dùng báo cáo / "

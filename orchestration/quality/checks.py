@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import dagster as dg
 import duckdb
 
+from orchestration.lib.marts import mart_asset_key
 from orchestration.lib.settings import EXPECTATIONS_DIR, WarehousePaths
 
 if TYPE_CHECKING:
@@ -26,12 +27,12 @@ MARTS_SCHEMA = "marts"
 def build_warehouse_checks(
     mart_names: Sequence[str], project_root_dir: Path = EXPECTATIONS_DIR
 ) -> list[dg.AssetChecksDefinition]:
-    """One blocking check per mart, keyed `AssetKey([mart])` like dagster-dbt's default model keys."""
+    """One blocking check per mart, on the key dagster-dbt gives the mart's model."""
     mart_names = list(mart_names)
     specs = [
         dg.AssetCheckSpec(
             CHECK_NAME,
-            asset=dg.AssetKey([name]),
+            asset=mart_asset_key(name),
             blocking=True,
             description=f"Kiểm tra {name} theo bộ kỳ vọng GX / Validates {name} against its GX suite.",
         )
@@ -51,7 +52,7 @@ def build_warehouse_checks(
         selected = [
             name
             for name in mart_names
-            if dg.AssetCheckKey(dg.AssetKey([name]), CHECK_NAME) in context.selected_asset_check_keys
+            if dg.AssetCheckKey(mart_asset_key(name), CHECK_NAME) in context.selected_asset_check_keys
         ]
         build_db = WarehousePaths.from_environment().build_db
         # Read-only: DuckDB admits many readers or one writer, and the checks must never change the build.
@@ -101,7 +102,7 @@ def check_result(validation: "MartValidation") -> dg.AssetCheckResult:
             f"{len(failures)} of {total} expectations failed, publication blocked: {failed}"
         )
     return dg.AssetCheckResult(
-        asset_key=dg.AssetKey([validation.mart_name]),
+        asset_key=mart_asset_key(validation.mart_name),
         check_name=CHECK_NAME,
         passed=validation.success,
         severity=dg.AssetCheckSeverity.ERROR,
@@ -113,7 +114,7 @@ def check_result(validation: "MartValidation") -> dg.AssetCheckResult:
 def _missing_mart_result(name: str, error: duckdb.Error) -> dg.AssetCheckResult:
     """A mart dbt did not build fails its own check; the other marts are still validated."""
     return dg.AssetCheckResult(
-        asset_key=dg.AssetKey([name]),
+        asset_key=mart_asset_key(name),
         check_name=CHECK_NAME,
         passed=False,
         severity=dg.AssetCheckSeverity.ERROR,

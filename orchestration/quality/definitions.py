@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.publish.assets import MART_NAMES
+from orchestration.lib.marts import MART_NAMES
 from orchestration.quality.checks import build_warehouse_checks
 
 defs = dg.Definitions(asset_checks=build_warehouse_checks(MART_NAMES))

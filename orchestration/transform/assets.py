@@ -1,5 +1,8 @@
 """The dbt project as Dagster assets: one `dbt build` models, tests and contracts in a single pass."""
 
+import sys
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
@@ -22,5 +25,11 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
 defs = dg.Definitions(
     assets=[warehouse_models],
-    resources={"dbt": DbtCliResource(project_dir=warehouse_dbt_project)},
+    resources={
+        "dbt": DbtCliResource(
+            project_dir=warehouse_dbt_project,
+            # The pinned dbt lives next to this interpreter; make and the daemon never activate the venv.
+            dbt_executable=str(Path(sys.executable).parent / "dbt"),
+        )
+    },
 )

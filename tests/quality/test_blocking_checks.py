@@ -8,7 +8,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.publish.assets import MART_NAMES, published_warehouse
+from orchestration.lib.marts import MART_NAMES, mart_asset_key
+from orchestration.publish.assets import published_warehouse
 from orchestration.publish.publisher import sha256_of
 from orchestration.quality.checks import CHECK_NAME, build_warehouse_checks
 from tests.quality.warehouse_fakes import fake_mart_assets, good_marts, write_marts
@@ -29,7 +30,7 @@ def test_passing_checks_let_the_warehouse_publish(warehouse_paths, gx_project):
     assert result.success
     evaluations = result.get_asset_check_evaluations()
     assert {e.asset_check_key for e in evaluations} == {
-        dg.AssetCheckKey(dg.AssetKey([name]), CHECK_NAME) for name in MART_NAMES
+        dg.AssetCheckKey(mart_asset_key(name), CHECK_NAME) for name in MART_NAMES
     }
     assert all(e.passed and e.severity == dg.AssetCheckSeverity.ERROR for e in evaluations)
     assert all(e.metadata["data_docs"].value.startswith("file://") for e in evaluations)
@@ -48,7 +49,7 @@ def test_failing_blocking_check_stops_publication_and_keeps_the_published_file(w
 
     assert not result.success
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
-    assert [e.asset_key for e in failed] == [dg.AssetKey(["fct_indicator_values"])]
+    assert [e.asset_key for e in failed] == [mart_asset_key("fct_indicator_values")]
     outcome = failed[0].metadata["expect_column_values_to_be_between(value)"].value
     assert outcome["success"] is False
     assert outcome["unexpected_count"] == 1
@@ -64,12 +65,12 @@ def test_a_mart_missing_from_the_build_fails_its_own_check_only(warehouse_paths,
     write_marts(warehouse_paths.build_db, frames)
     checks = build_warehouse_checks(MART_NAMES, gx_project)
     result = dg.materialize(
-        [*checks, *(dg.AssetSpec(name) for name in MART_NAMES)],
-        selection=dg.AssetSelection.checks_for_assets(*MART_NAMES),
+        [*checks, *(dg.AssetSpec(mart_asset_key(name)) for name in MART_NAMES)],
+        selection=dg.AssetSelection.checks_for_assets(*(mart_asset_key(name) for name in MART_NAMES)),
         raise_on_error=False,
     )
 
-    verdicts = {e.asset_key.path[0]: e.passed for e in result.get_asset_check_evaluations()}
+    verdicts = {e.asset_key.path[-1]: e.passed for e in result.get_asset_check_evaluations()}
     assert verdicts == {name: name != "dim_periods" for name in MART_NAMES}
 
 
@@ -79,10 +80,10 @@ def test_only_the_selected_checks_run(warehouse_paths, gx_project, selected):
     checks = build_warehouse_checks(MART_NAMES, gx_project)
     started = time.monotonic()
     result = dg.materialize(
-        [*checks, *(dg.AssetSpec(name) for name in MART_NAMES)],
+        [*checks, *(dg.AssetSpec(mart_asset_key(name)) for name in MART_NAMES)],
         selection=dg.AssetSelection.checks(
-            *(dg.AssetCheckKey(dg.AssetKey([name]), CHECK_NAME) for name in selected)
+            *(dg.AssetCheckKey(mart_asset_key(name), CHECK_NAME) for name in selected)
         ),
     )
-    assert sorted(e.asset_key.path[0] for e in result.get_asset_check_evaluations()) == sorted(selected)
+    assert sorted(e.asset_key.path[-1] for e in result.get_asset_check_evaluations()) == sorted(selected)
     assert time.monotonic() - started < 60

@@ -8,7 +8,7 @@ from dataclasses import replace
 import yaml
 
 from orchestration.lib.settings import EXPECTATIONS_DIR
-from orchestration.publish.assets import MART_NAMES
+from orchestration.lib.marts import MART_NAMES, mart_asset_key
 from orchestration.quality.gx_project import write_gx_project
 from orchestration.quality.suites import MART_SUITES, ExpectationSpec
 from tests.quality.warehouse_fakes import committed_files, copy_gx_project

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from orchestration.lib.settings import EXPECTATIONS_DIR, WarehousePaths
-from orchestration.publish.assets import MART_NAMES
+from orchestration.lib.marts import MART_NAMES, mart_asset_key
 
 
 def good_marts() -> dict[str, pd.DataFrame]:
@@ -103,13 +103,13 @@ def write_marts(build_db: Path, frames: Mapping[str, pd.DataFrame]) -> None:
 
 
 def fake_mart_assets(frames: Mapping[str, pd.DataFrame]) -> dg.AssetsDefinition:
-    """Plays dbt's part: one step materialising all six marts under dagster-dbt's default keys."""
+    """Plays dbt's part: one step materialising all six marts under the keys dagster-dbt gives them."""
 
-    @dg.multi_asset(specs=[dg.AssetSpec(name) for name in MART_NAMES], name="fake_dbt_marts")
+    @dg.multi_asset(specs=[dg.AssetSpec(mart_asset_key(name)) for name in MART_NAMES], name="fake_dbt_marts")
     def fake_dbt_marts():
         write_marts(WarehousePaths.from_environment().build_db, frames)
         for name in MART_NAMES:
-            yield dg.MaterializeResult(asset_key=name)
+            yield dg.MaterializeResult(asset_key=mart_asset_key(name))
 
     return fake_dbt_marts
 

@@ -1,0 +1,111 @@
+"""After each run: tell every unit what is new in its files, and what its resubmission fixed.
+
+Glue between the pure parts: the plan (diffing), the annotated workbooks, the wording and the
+queue. A unit gets at most one feedback e-mail and one acknowledgement per run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from orchestration.alerts.annotate import AnnotatedWorkbook, NoAnnotation, annotate_submission
+from orchestration.alerts.delivery import Clock, DeliverySummary, enqueue, flush_queue
+from orchestration.alerts.diffing import plan_feedback
+from orchestration.alerts.messages import compose_feedback, compose_resolved, feedback_files
+from orchestration.alerts.model import FindingRow, UnitContact, org_name
+from orchestration.alerts.published import PublishedSnapshot
+from orchestration.alerts.rendering import ComposedEmail, build_message, usable_address
+from orchestration.alerts.settings import AlertSettings
+from orchestration.alerts.store import (
+    QueuedAlert,
+    alert_identity,
+    archive_paths,
+    ensure_alert_tables,
+    notified_fingerprints,
+    open_notified_findings,
+)
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    feedback_queued: int
+    acknowledgements_queued: int
+    findings_told: int
+    findings_resolved: int
+    delivery: DeliverySummary
+
+
+def send_unit_feedback(
+    published: PublishedSnapshot,
+    connection: duckdb.DuckDBPyConnection,
+    archive_dir: Path,
+    settings: AlertSettings,
+    clock: Clock,
+    run_id: str | None,
+    today: date,
+) -> FeedbackSummary:
+    ensure_alert_tables(connection)
+    plan = plan_feedback(
+        published.findings, published.submissions, open_notified_findings(connection), notified_fingerprints(connection)
+    )
+    signer = org_name(published.units.values(), today)
+    archived = archive_paths(connection, (f.submission_id for p in plan.values() for f in p.new_findings))
+    feedback = acknowledgements = told = resolved = 0
+    for unit_code, unit_plan in sorted(plan.items()):
+        # A code typed in a file but missing from the registry still gets its outbox folder.
+        unit = published.units.get(unit_code) or UnitContact(unit_code, unit_code, "unknown", None)
+        if unit_plan.new_findings:
+            files = feedback_files(
+                _annotated_files(unit_plan.new_findings, archived, archive_dir, settings.max_attachment_bytes),
+                settings.max_attachment_bytes,
+            )
+            composed = compose_feedback(signer, unit, files)
+            alert = _alert("feedback", unit, composed, unit_plan.new_findings, settings, clock)
+            if enqueue(connection, settings.outbox_dir, alert, clock(), run_id, told=unit_plan.new_findings):
+                feedback += 1
+                told += len(unit_plan.new_findings)
+        if unit_plan.resolved_findings:
+            composed = compose_resolved(signer, unit, unit_plan.resolved_findings)
+            alert = _alert("resolved", unit, composed, unit_plan.resolved_findings, settings, clock)
+            if enqueue(connection, settings.outbox_dir, alert, clock(), run_id, resolved=alert.finding_fingerprints):
+                acknowledgements += 1
+                resolved += len(unit_plan.resolved_findings)
+    delivery = flush_queue(connection, settings, clock, run_id)
+    return FeedbackSummary(feedback, acknowledgements, told, resolved, delivery)
+
+
+def _annotated_files(
+    findings: Sequence[FindingRow], archived: dict[int, str], archive_dir: Path, max_bytes: int
+) -> list[tuple[str, list[FindingRow], AnnotatedWorkbook | NoAnnotation]]:
+    by_submission: dict[int, list[FindingRow]] = defaultdict(list)
+    for finding in findings:
+        by_submission[finding.submission_id].append(finding)
+    entries = []
+    for submission_id, submission_findings in by_submission.items():
+        file_name = submission_findings[0].file_name
+        source = archive_dir / archived[submission_id] if submission_id in archived else None
+        annotated = annotate_submission(source, file_name, submission_findings, max_bytes)
+        entries.append((file_name, submission_findings, annotated))
+    return entries
+
+
+def _alert(
+    kind: str, unit: UnitContact, composed: ComposedEmail, findings: Sequence[FindingRow], settings: AlertSettings,
+    clock: Clock,
+) -> QueuedAlert:
+    fingerprints = tuple(sorted(f.fingerprint for f in findings))
+    alert_id = alert_identity(kind, unit.code, *fingerprints)
+    recipient = usable_address(unit.email)
+    periods = {f.period_code for f in findings}
+    return QueuedAlert(
+        alert_id=alert_id, kind=kind, org_unit_code=unit.code,
+        period_code=periods.pop() if len(periods) == 1 else None, recipient=recipient, subject=composed.subject,
+        message=build_message(composed, settings.sender, recipient, alert_id, clock()),
+        finding_fingerprints=fingerprints,
+    )

@@ -1,0 +1,164 @@
+"""What each alert says, in Vietnamese first and English below.
+
+Composition is pure: it takes what the warehouse knows and returns subject, bodies and
+attachments, so the wording is tested without a mail server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from orchestration.alerts.annotate import AnnotatedWorkbook, NoAnnotation
+from orchestration.alerts.labels import (
+    SEVERITY_EN,
+    SEVERITY_VI,
+    day_en,
+    day_vi,
+    joined_periods,
+    period_labels,
+    size_label,
+)
+from orchestration.alerts.model import FindingRow, UnitContact
+from orchestration.alerts.reminders import Digest, Notice
+from orchestration.alerts.rendering import Attachment, ComposedEmail, render
+
+ENGINEERING_TAG = "Kho dữ liệu y tế"
+_MAX_ERROR_CHARS = 4_000  # a stack of nested errors is for the run page, not the inbox
+
+
+@dataclass(frozen=True)
+class FileFeedback:
+    file_name: str
+    findings: tuple[FindingRow, ...]
+    attachment: Attachment | None
+    note_vi: str  # what the attachment shows, or why there is none
+    note_en: str
+
+
+@dataclass(frozen=True)
+class StepFailure:
+    step_key: str
+    error: str
+
+
+def feedback_files(
+    entries: Sequence[tuple[str, Sequence[FindingRow], AnnotatedWorkbook | NoAnnotation]], max_total_bytes: int
+) -> list[FileFeedback]:
+    """Attachments in file order until the size bound; a file past it is named in the e-mail, not sent."""
+    files, used = [], 0
+    for file_name, findings, annotated in entries:
+        if isinstance(annotated, NoAnnotation):
+            files.append(FileFeedback(file_name, tuple(findings), None,
+                                      f"Không có tệp đính kèm: {annotated.reason_vi}",
+                                      f"No attachment: {annotated.reason_en}"))
+        elif used + len(annotated.content) > max_total_bytes:
+            limit = size_label(max_total_bytes)
+            files.append(FileFeedback(
+                file_name, tuple(findings), None,
+                f"Không đính kèm bản đánh dấu vì thư sẽ vượt giới hạn {limit}; hãy sửa theo danh sách trên.",
+                f"The annotated copy is not attached because the e-mail would exceed {limit}; please use the "
+                "list above.",
+            ))
+        else:
+            used += len(annotated.content)
+            files.append(FileFeedback(
+                file_name, tuple(findings), Attachment(annotated.file_name, annotated.content),
+                f"Tệp đính kèm {annotated.file_name}: các ô có vấn đề được tô màu (đỏ: lỗi, cam: cảnh báo), "
+                "rê chuột vào ô để xem ghi chú.",
+                f"Attached {annotated.file_name}: cells with a problem are highlighted (red: error, orange: "
+                "warning); hover over a cell to read its comment.",
+            ))
+    return files
+
+
+def compose_feedback(org_name: str, unit: UnitContact, files: Sequence[FileFeedback]) -> ComposedEmail:
+    findings = [f for file in files for f in file.findings]
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    counts_vi = ", ".join(filter(None, [errors and f"{errors} lỗi cần sửa",
+                                        warnings and f"{warnings} cảnh báo cần xem lại"]))
+    counts_en = ", ".join(filter(None, [errors and f"{errors} error(s) to fix",
+                                        warnings and f"{warnings} warning(s) to check"]))
+    periods_vi, periods_en = joined_periods([f.period_code for f in findings])
+    return render(
+        "feedback",
+        f"[{org_name}] Phản hồi số liệu báo cáo {periods_vi} – {counts_vi}",
+        attachments=tuple(file.attachment for file in files if file.attachment is not None),
+        org_name=org_name, unit=unit, counts_vi=counts_vi, counts_en=counts_en,
+        periods_en=periods_en,
+        files=[{"file_name": file.file_name, "note_vi": file.note_vi, "note_en": file.note_en,
+                "findings": [_finding_view(f) for f in file.findings]} for file in files],
+    )
+
+
+def compose_resolved(org_name: str, unit: UnitContact, resolved: Sequence[FindingRow]) -> ComposedEmail:
+    """One line per problem: a problem told for two files in a row was still one problem."""
+    latest: dict[tuple, FindingRow] = {}
+    for finding in sorted(resolved, key=lambda f: f.submission_id):
+        latest[(finding.period_code, *finding.resolution_key)] = finding
+    lines = [_finding_view(f) for f in latest.values()]
+    periods_vi, periods_en = joined_periods([f.period_code for f in latest.values()])
+    return render(
+        "resolved",
+        f"[{org_name}] Xác nhận đã khắc phục: báo cáo {periods_vi} – {len(lines)} vấn đề đã được sửa",
+        org_name=org_name, unit=unit, findings=lines, periods_en=periods_en,
+    )
+
+
+def compose_deadline_notice(
+    org_name: str, notice: Notice, indicator_names: Mapping[str, tuple[str, str]]
+) -> ComposedEmail:
+    """A reminder before the deadline or an overdue notice after it; both list what is owed."""
+    report = notice.report
+    period_vi, period_en = period_labels(report.period.code)
+    if notice.kind == "reminder":
+        subject = f"[{org_name}] Nhắc nộp báo cáo {period_vi} – hạn {day_vi(report.due)}"
+    else:
+        subject = f"[{org_name}] Quá hạn nộp báo cáo {period_vi} (hạn {day_vi(report.due)})"
+    return render(
+        notice.kind, subject,
+        org_name=org_name, unit=report.unit, period_vi=period_vi, period_en=period_en,
+        due_vi=day_vi(report.due), due_en=day_en(report.due), working_days=notice.working_days,
+        indicators=[(code, *indicator_names.get(code, (code, code))) for code in report.indicator_codes],
+    )
+
+
+def compose_digest(org_name: str, digest: Digest) -> ComposedEmail:
+    def line(entry):
+        period_vi, period_en = period_labels(entry.period.code)
+        return {"unit": entry.unit, "period_vi": period_vi, "period_en": period_en, "due_vi": day_vi(entry.due),
+                "due_en": day_en(entry.due), "received_vi": entry.received_on and day_vi(entry.received_on),
+                "received_en": entry.received_on and day_en(entry.received_on), "days": entry.working_days_late}
+
+    errors = [{"unit": unit, "period_vi": period_labels(code)[0], "period_en": period_labels(code)[1], "count": count}
+              for unit, code, count in digest.open_errors]
+    return render(
+        "digest",
+        f"[{org_name}] Tổng hợp tình hình báo cáo tuần {day_vi(digest.today)} – {len(digest.missing)} chưa nộp, "
+        f"{len(digest.late)} nộp muộn, {len(errors)} báo cáo còn lỗi",
+        org_name=org_name, today_vi=day_vi(digest.today), today_en=day_en(digest.today),
+        missing=[line(e) for e in digest.missing], late=[line(e) for e in digest.late], errors=errors,
+    )
+
+
+def compose_run_failure(job_name: str, run_id: str, run_url: str, failures: Sequence[StepFailure]) -> ComposedEmail:
+    steps = ", ".join(f.step_key for f in failures) or "(toàn bộ lần chạy / whole run)"
+    return render(
+        "run_failure",
+        f"[{ENGINEERING_TAG}] Lần chạy {job_name} thất bại ở bước {steps} – run {run_id[:8]}",
+        job_name=job_name, run_id=run_id, run_url=run_url,
+        failures=[StepFailure(f.step_key, f.error[:_MAX_ERROR_CHARS]) for f in failures],
+    )
+
+
+def _finding_view(finding: FindingRow) -> dict[str, str | None]:
+    period_vi, period_en = period_labels(finding.period_code)
+    return {
+        "severity": finding.severity,
+        "severity_vi": SEVERITY_VI.get(finding.severity, finding.severity),
+        "severity_en": SEVERITY_EN.get(finding.severity, finding.severity),
+        "indicator": finding.indicator_code, "period_vi": period_vi, "period_en": period_en,
+        "file_name": finding.file_name, "sheet": finding.sheet_name, "cell": finding.cell_ref,
+        "message_vi": finding.message_vi, "message_en": finding.message_en,
+    }

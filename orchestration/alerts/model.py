@@ -1,0 +1,98 @@
+"""The rows alerting reads from the published warehouse, and the identity of a finding.
+
+A finding's fingerprint names the submission, the rule and the place, so the same problem in the
+same file is told once however many runs see it, while the same problem in a resubmitted file is
+told again: the unit sent a new file and deserves feedback on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+# Files that carry numbers for their unit and period; duplicates repeat an earlier file and
+# quarantined files could not be read, so neither counts as having reported.
+RECEIVED_STATUSES = frozenset({"published", "superseded", "held"})
+DEFAULT_ORG_NAME = "Sở Y tế"
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    org_unit_code: str | None
+    period_code: str | None
+    indicator_code: str | None
+    rule_code: str
+    severity: str
+    message_vi: str
+    message_en: str
+    file_name: str
+    sheet_name: str | None
+    cell_ref: str | None
+    submission_id: int
+
+    @property
+    def fingerprint(self) -> str:
+        identity = "|".join(
+            str(part or "")
+            for part in (self.submission_id, self.rule_code, self.indicator_code, self.sheet_name, self.cell_ref)
+        )
+        return hashlib.sha256(identity.encode()).hexdigest()
+
+    @property
+    def resolution_key(self) -> tuple[str | None, str | None]:
+        """What must disappear from a later file for the problem to count as fixed: the same rule on
+        the same indicator, wherever the unit moved the row."""
+        return (self.rule_code, self.indicator_code)
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    submission_id: int
+    file_name: str
+    org_unit_code: str | None
+    period_code: str | None
+    arrived_at: datetime
+    status: str
+
+    @property
+    def order(self) -> tuple[datetime, int]:
+        return (self.arrived_at, self.submission_id)
+
+
+@dataclass(frozen=True)
+class UnitContact:
+    code: str
+    name_vi: str
+    unit_type: str
+    email: str | None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class _Unit(Protocol):
+    code: str
+    name_vi: str
+    unit_type: str
+    valid_from: date | None
+    valid_to: date | None
+
+
+def health_departments(units: Iterable[_Unit], today: date) -> list:
+    """The Sở Y tế signs every message and receives the digest; registry and mart units both qualify."""
+    return sorted(
+        (
+            unit for unit in units
+            if unit.unit_type == "health_department"
+            and (unit.valid_from is None or unit.valid_from <= today)
+            and (unit.valid_to is None or today <= unit.valid_to)
+        ),
+        key=lambda unit: unit.code,
+    )
+
+
+def org_name(units: Iterable[_Unit], today: date) -> str:
+    departments = health_departments(units, today)
+    return departments[0].name_vi if departments else DEFAULT_ORG_NAME
