@@ -2,10 +2,12 @@
 
 import dagster as dg
 
-from orchestration.automation.triggers import defs as automation_defs
-from orchestration.ingest.assets import defs as ingest_defs
-from orchestration.publish.assets import defs as publish_defs
-from orchestration.quality.definitions import defs as quality_defs
-from orchestration.transform.assets import defs as transform_defs
+# Modules, not their `defs`: Dagster refuses a code location with several Definitions at module scope.
+from orchestration.alerts import definitions as alerts
+from orchestration.automation import triggers as automation
+from orchestration.ingest import assets as ingest
+from orchestration.publish import assets as publish
+from orchestration.quality import definitions as quality
+from orchestration.transform import assets as transform
 
-defs = dg.Definitions.merge(ingest_defs, transform_defs, quality_defs, publish_defs, automation_defs)
+defs = dg.Definitions.merge(ingest.defs, transform.defs, quality.defs, publish.defs, alerts.defs, automation.defs)
