@@ -75,15 +75,17 @@ def test_dagster_dev_serves_assets_checks_schedule_sensor_and_daemon(tmp_path):
         assert data, "dagster dev never answered"
         repository = data["repositoriesOrError"]["nodes"][0]
         asset_keys = {"/".join(node["assetKey"]["path"]) for node in repository["assetNodes"]}
-        assert {"raw/submissions", "fct_indicator_values", "published_warehouse"} <= asset_keys
+        assert {"raw/submissions", "marts/fct_indicator_values", "published_warehouse", "unit_feedback"} <= asset_keys
         checks = {
             check["name"]
             for node in repository["assetNodes"]
             for check in (node["assetChecksOrError"] or {}).get("checks", [])
         }
         assert checks, "asset checks must be visible in the UI"
-        assert {(s["name"], s["scheduleState"]["status"]) for s in repository["schedules"]} == {("monthly_after_deadline", "RUNNING")}
-        assert {(s["name"], s["sensorState"]["status"]) for s in repository["sensors"]} == {("inbox_sensor", "RUNNING")}
+        schedules = {(s["name"], s["scheduleState"]["status"]) for s in repository["schedules"]}
+        sensors = {(s["name"], s["sensorState"]["status"]) for s in repository["sensors"]}
+        assert {("monthly_after_deadline", "RUNNING"), ("daily_reminders", "RUNNING")} <= schedules
+        assert {("inbox_sensor", "RUNNING"), ("engineer_on_run_failure", "RUNNING")} <= sensors
         daemons = {d["daemonType"]: d["healthy"] for d in data["instance"]["daemonHealth"]["allDaemonStatuses"] if d["required"]}
         assert daemons.get("SCHEDULER") and daemons.get("SENSOR"), daemons
     finally:
