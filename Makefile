@@ -30,7 +30,7 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 # Dagster loads the dbt manifest at import time; prepare_if_dev() only runs under `dagster dev`.
 $(MANIFEST): $(VENV)/.synced $(DBT_SOURCES)
-	cd dbt_project && WAREHOUSE_BUILD_DB=$${WAREHOUSE_BUILD_DB:-../warehouse/build.duckdb} ../$(BIN)/dbt parse --profiles-dir . --quiet
+	$(BIN)/python -m orchestration.transform.prepare
 	@touch $@
 
 $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml

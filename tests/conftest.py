@@ -7,7 +7,6 @@ seconds; the tests that read its result share it, and tests that need a broken i
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +15,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.lib.settings import DBT_PROJECT_DIR, REPO_ROOT, WarehousePaths
+from orchestration.lib.settings import REPO_ROOT, WarehousePaths
+from orchestration.transform.prepare import parse_dbt_project
 
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
 
@@ -24,13 +24,7 @@ VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
 @pytest.fixture(scope="session", autouse=True)
 def dbt_manifest() -> Path:
     """Dagster loads dbt's manifest at import time and prepare_if_dev() only runs under `dagster dev`."""
-    subprocess.run(
-        [str(VENV_BIN / "dbt"), "parse", "--profiles-dir", ".", "--quiet"],
-        cwd=DBT_PROJECT_DIR,
-        check=True,
-        env={**os.environ, "WAREHOUSE_BUILD_DB": os.environ.get("WAREHOUSE_BUILD_DB", "/tmp/parse-only.duckdb")},
-    )
-    return DBT_PROJECT_DIR / "target" / "manifest.json"
+    return parse_dbt_project()
 
 
 def warehouse_environment(root: Path) -> dict[str, str]:
