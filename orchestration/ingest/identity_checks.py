@@ -177,6 +177,7 @@ def _check_rows(
     candidates: list[AcceptedValue] = []
     findings: list[Finding] = []
     read = rejected = 0
+    obliged = _obliged_codes(unit, period, registry)
     for row in parsed.rows:
         if not row.number.has_content:
             # Empty, '-' or 'x': nothing to load, and section labels in the code column land here too.
@@ -189,7 +190,9 @@ def _check_rows(
             rejected += 1
             continue
         assert indicator is not None and row.number.value is not None  # _row_error rules both out
-        warning = _not_obliged(row, unit, period, registry, file_name)
+        # No unit owes a rate: a typed rate is kept beside the warehouse's recomputed one and the
+        # model (int_model_findings) reports any difference beyond the unit's rounding.
+        warning = None if indicator.kind == "derived" else _not_obliged(row, unit, period, obliged, file_name)
         if warning is not None:
             findings.append(warning)
         candidates.append(
@@ -219,14 +222,6 @@ def _row_error(
             f"mã chỉ số '{code}' không có trong danh mục chỉ số; giá trị không được nhận.",
             f"the indicator code '{code}' is not in the indicator catalogue; the value is rejected.",
             "sửa mã chỉ số theo đúng biểu mẫu.", "correct the indicator code as in the template.",
-            **at_value,
-        )
-    if indicator.kind == "derived":
-        return finding(
-            "ING_DERIVED_INDICATOR", "error", file_name,
-            f"'{code}' là chỉ số tính toán, hệ thống tự tính từ số liệu gốc; giá trị không được nhận.",
-            f"'{code}' is a derived indicator computed by the warehouse from its inputs; the value is rejected.",
-            "xóa dòng này, chỉ báo cáo số liệu gốc.", "delete this row and report only the input figures.",
             **at_value,
         )
     if row.number.status == "invalid":
@@ -304,17 +299,26 @@ def _exists_during(unit: OrgUnit, period: Period) -> bool:
     return unit.valid_from <= period.end and (unit.valid_to is None or unit.valid_to >= period.start)
 
 
+def _obliged_codes(unit: OrgUnit | None, period: Period | None, registry: Registry) -> frozenset[str] | None:
+    """What the unit owes at this period's frequency, looked up once per file rather than per row;
+    None when there is no unit or it reports nothing at that frequency: the file-level finding
+    already says it all."""
+    frequency = period.frequency if period is not None else None
+    if unit is None or frequency is None:
+        return None
+    owed = [o.indicator_code for o in registry.obligations_of(unit.unit_type) if o.frequency == frequency]
+    return frozenset(owed) if owed else None
+
+
 def _not_obliged(
-    row: SubmittedRow, unit: OrgUnit | None, period: Period | None, registry: Registry, file_name: str
+    row: SubmittedRow, unit: OrgUnit | None, period: Period | None, obliged: frozenset[str] | None, file_name: str
 ) -> Finding | None:
     """A warning only: units sometimes report more than they owe, and the figure is still true."""
-    frequency = period.frequency if period is not None else None
-    if unit is None or frequency is None or frequency not in registry.frequencies_of(unit.unit_type):
-        # Without a unit or a frequency the unit reports at, the file-level finding already says it all.
-        return None
     code = row.indicator_code
-    if any(o.indicator_code == code and o.frequency == frequency for o in registry.obligations_of(unit.unit_type)):
+    if obliged is None or code in obliged:
         return None
+    assert unit is not None and period is not None and period.frequency is not None  # else obliged is None
+    frequency = period.frequency
     return finding(
         "ING_NOT_OBLIGED", "warning", file_name,
         f"đơn vị loại '{unit.unit_type}' không phải báo cáo chỉ số '{code}' theo kỳ {FREQUENCY_VI[frequency]}; "
@@ -329,6 +333,8 @@ def _not_obliged(
 def _resolve_duplicates(candidates: list[AcceptedValue], file_name: str) -> tuple[list[AcceptedValue], list[Finding]]:
     """Identical repeats are harmless and kept once; conflicting ones leave no way to know which is
     right, so all of them are held back and each cell is named."""
+    if len({(v.org_unit_code, v.indicator_code) for v in candidates}) == len(candidates):
+        return candidates, []  # the usual case, settled without grouping
     groups: dict[tuple[str, str], list[AcceptedValue]] = defaultdict(list)
     for value in candidates:
         groups[(value.org_unit_code, value.indicator_code)].append(value)

@@ -10,6 +10,7 @@ nullable integers so a missing id is NULL rather than NaN.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 import duckdb
@@ -79,12 +80,14 @@ class LedgerEntry:
     org_unit_code: str | None
     period_code: str | None
     period_text: str | None
+    file_size_bytes: int
+    arrived_at: datetime
 
 
 def load_ledger(connection: duckdb.DuckDBPyConnection) -> list[LedgerEntry]:
     rows = connection.execute(
         """select submission_id, inbox_path, content_hash, file_name, intake_status,
-                  org_unit_code, period_code, period_text
+                  org_unit_code, period_code, period_text, file_size_bytes, arrived_at
            from raw.submissions order by submission_id"""
     ).fetchall()
     return [LedgerEntry(*row) for row in rows]

@@ -14,6 +14,7 @@ from typing import Mapping
 
 from orchestration.ingest.findings import FileRejection, Finding, reject
 from orchestration.ingest.identity_checks import AcceptedValue, check_submission
+from orchestration.ingest.limits import IntakeLimits
 from orchestration.ingest.submission_parser import declared_identity, find_header, parse_submission
 from orchestration.ingest.workbook_reader import read_workbook
 from orchestration.lib.periods import PeriodError, parse_period
@@ -63,9 +64,13 @@ def _unreadable(file_name: str, error: BaseException) -> FileOutcome:
     )
 
 
-def process_file(archive_path: Path, file_name: str, registry: Registry, today: date) -> FileOutcome:
+def process_file(
+    archive_path: Path, file_name: str, registry: Registry, today: date, limits: IntakeLimits = IntakeLimits(),
+    content: bytes | None = None,
+) -> FileOutcome:
+    """`content`: the archived bytes when the caller still holds them, saving a second read."""
     try:
-        workbook = read_workbook(archive_path, file_name)
+        workbook = read_workbook(archive_path, file_name, limits, content)
         if isinstance(workbook, FileRejection):
             return _rejected(workbook)
         parsed = parse_submission(workbook.sheets, file_name)

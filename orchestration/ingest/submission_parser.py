@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from orchestration.ingest.findings import FileRejection, reject
 from orchestration.ingest.numbers import ParsedNumber, parse_number
-from orchestration.ingest.text import cell_ref, cell_text
-from orchestration.lib.text import fold
+from orchestration.ingest.text import cell_ref, cell_text, label_key
 from orchestration.ingest.workbook_reader import Sheet
 
 # Folded label -> identity field. Several spellings seen on provincial templates.
@@ -34,7 +33,6 @@ AREA_HEADERS = frozenset({"ma dia ban"})
 
 # Indicator and area codes are ASCII identifiers; text that is not one is a title or signature line.
 _CODE_SHAPE = re.compile(r"[A-Z0-9][A-Z0-9_.\-]*")
-_LABEL_TRIM = " :*.()"
 
 
 @dataclass(frozen=True)
@@ -128,10 +126,14 @@ def parse_submission(sheets: tuple[Sheet, ...], file_name: str) -> ParsedSubmiss
 
 def declared_identity(sheets: tuple[Sheet, ...], header: TableHeader | None) -> dict[str, IdentityField]:
     """Identity fields found on the first sheet, above the table when the table is on it (the
-    signature block below also says `Người lập biểu`). Unit codes are compared upper-case."""
+    signature block below also says `Người lập biểu`). A first sheet without any identity label
+    is an extra one (instructions put in front), so the table's own sheet is read instead, above
+    its header. Unit codes are compared upper-case."""
     first = sheets[0]
     row_limit = header.row if header is not None and header.sheet_index == 0 else len(first.rows)
     found = read_identity(first, row_limit)
+    if not found and header is not None and header.sheet_index > 0:
+        found = read_identity(sheets[header.sheet_index], header.row)
     if "unit_code" in found:
         code = found["unit_code"]
         found["unit_code"] = IdentityField(code.value.upper(), code.sheet_name, code.cell_ref)
@@ -145,15 +147,15 @@ def read_identity(sheet: Sheet, row_limit: int) -> dict[str, IdentityField]:
     for row_index in range(min(row_limit, len(sheet.rows))):
         row = sheet.rows[row_index]
         for column, value in enumerate(row):
-            text = cell_text(value)
-            if text is None:
+            if type(value) is not str:  # labels are text; skipping the rest early is most of the speed
                 continue
-            label, _, after_colon = text.partition(":")
-            field = IDENTITY_LABELS.get(fold(label).strip(_LABEL_TRIM))
+            label, _, after_colon = value.partition(":")
+            field = IDENTITY_LABELS.get(label_key(label))
             if field is None or field in found:
                 continue
-            if after_colon.strip():
-                found[field] = IdentityField(after_colon.strip(), sheet.name, cell_ref(row_index, column))
+            inline = cell_text(after_colon)
+            if inline is not None:
+                found[field] = IdentityField(inline, sheet.name, cell_ref(row_index, column))
                 continue
             right = _next_value_to_the_right(row, column)
             if right is not None:
@@ -166,7 +168,7 @@ def find_header(sheets: tuple[Sheet, ...]) -> TableHeader | None:
     With several value columns the leftmost is taken: templates put the reported figure first."""
     for sheet_index, sheet in enumerate(sheets):
         for row_index, row in enumerate(sheet.rows):
-            folded = [fold(text).strip(_LABEL_TRIM) if (text := cell_text(v)) else "" for v in row]
+            folded = [label_key(v) if type(v) is str else "" for v in row]
             code_column = _first_column(folded, CODE_HEADERS)
             value_column = _first_column(folded, VALUE_HEADERS)
             if code_column is not None and value_column is not None:
@@ -206,7 +208,7 @@ def _next_value_to_the_right(row: tuple, column: int) -> tuple[int, str] | None:
         text = cell_text(row[right])
         if text is None:
             continue
-        if fold(text.partition(":")[0]).strip(_LABEL_TRIM) in IDENTITY_LABELS:
+        if label_key(text.partition(":")[0]) in IDENTITY_LABELS:
             return None
         return right, text
     return None

@@ -5,7 +5,18 @@ import stat
 
 import pytest
 
-from orchestration.ingest.archive import archive_file, archive_relative_path
+from orchestration.ingest.archive import (
+    IN_MEMORY_BYTES,
+    ArchivedFile,
+    ChangedWhileReading,
+    archive_received,
+    archive_relative_path,
+    receive_file,
+)
+
+
+def archive_file(source, archive_dir) -> ArchivedFile:
+    return archive_received(source, receive_file(source), archive_dir)
 
 
 def test_archived_under_its_sha256(tmp_path):
@@ -48,6 +59,47 @@ def test_never_overwrites_an_archived_file(tmp_path):
     archive_file(source, archive)
 
     assert stored.stat().st_mtime_ns == mtime
+
+
+def test_a_torn_archive_file_is_replaced_not_trusted(tmp_path):
+    """A crash mid-write leaves a short file under the hash's name; the bytes arrive again
+    (the ledger never recorded them) and the archive is repaired."""
+    source = tmp_path / "a.xlsx"
+    source.write_bytes(b"whole workbook")
+    received = receive_file(source)
+    stored = tmp_path / "archive" / archive_relative_path(received.content_hash, source.name)
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"whole")
+
+    archive_received(source, received, tmp_path / "archive")
+
+    assert stored.read_bytes() == b"whole workbook"
+    assert not stored.stat().st_mode & stat.S_IWUSR
+    assert [p.name for p in stored.parent.iterdir()] == [stored.name]
+
+
+def test_a_file_too_large_to_hold_is_streamed_and_hashed_the_same(tmp_path):
+    source = tmp_path / "huge.xlsx"
+    content = b"x" * (IN_MEMORY_BYTES + 10)
+    source.write_bytes(content)
+
+    received = receive_file(source)
+    archived = archive_received(source, received, tmp_path / "archive")
+
+    assert received.content is None and received.size_bytes == len(content)
+    assert archived.content_hash == hashlib.sha256(content).hexdigest()
+    assert (tmp_path / "archive" / archived.relative_path).read_bytes() == content
+
+
+def test_a_large_file_changing_while_streamed_is_not_archived(tmp_path):
+    source = tmp_path / "huge.xlsx"
+    source.write_bytes(b"x" * (IN_MEMORY_BYTES + 10))
+    received = receive_file(source)
+    source.write_bytes(b"y" * (IN_MEMORY_BYTES + 10))
+
+    with pytest.raises(ChangedWhileReading):
+        archive_received(source, received, tmp_path / "archive")
+    assert [p for p in (tmp_path / "archive").rglob("*") if p.is_file()] == []
 
 
 @pytest.mark.parametrize(

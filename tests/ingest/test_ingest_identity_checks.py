@@ -128,10 +128,10 @@ def test_unknown_indicator_rejects_only_that_value():
     assert (checked.values_read, checked.values_rejected) == (3, 2)
 
 
-def test_derived_indicator_is_not_accepted_from_units():
+def test_typed_derived_rate_is_kept_without_an_obligation_warning():
     checked = report(values=[("OPD_VISITS", 1), ("BEDS_PER_10K", "12,5")])
-    assert summary(checked) == [("ING_DERIVED_INDICATOR", "error", "BEDS_PER_10K", value_cell(1))]
-    assert len(checked.values) == 1
+    assert summary(checked) == []
+    assert [(v.indicator_code, v.value) for v in checked.values] == [("OPD_VISITS", 1), ("BEDS_PER_10K", 12.5)]
 
 
 def test_not_obliged_indicator_is_a_warning_and_kept():

@@ -9,11 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import orchestration.ingest.file_intake as file_intake
 import orchestration.ingest.intake as intake
 import orchestration.ingest.process as process
 import orchestration.ingest.workers as workers
 from ingest_builders import FIRST_VALUE_ROW, SHEET, TODAY, make_registry, report_rows, write_csv, write_ods, write_report
-from orchestration.ingest.intake import IntakeSummary, ingest_inbox, scan_inbox
+from orchestration.ingest.arrivals import scan_inbox
+from orchestration.ingest.intake import IntakeSummary, ingest_inbox
 
 REGISTRY = make_registry()
 T0 = datetime(2025, 4, 5, 1, 0, tzinfo=timezone.utc)  # 08:00 in Vietnam
@@ -287,6 +289,29 @@ def test_many_files_are_parsed_in_worker_processes_with_the_same_result(warehous
     assert [s["reason_code"] for s in submissions(connection)] == [None, None, "ING_UNKNOWN_UNIT", "ING_CORRUPT_FILE"]
 
 
+def test_files_already_in_the_ledger_do_not_count_towards_starting_workers(warehouse, monkeypatch):
+    inbox, _, connection = warehouse
+    pools = []
+
+    class RecordedPool(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pools.append(len(pools))
+
+    monkeypatch.setattr(intake, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", RecordedPool)
+    # Natural modification times (sub-second): the ledger must give them back exactly to match.
+    write_report(inbox / "a.xlsx")
+    write_report(inbox / "b.xlsx", unit_code="QN-TTYT-HL")
+    assert run(warehouse).accepted == 2 and pools == [0]
+
+    arrived(write_report(inbox / "c.xlsx", period="Tháng 4/2025"), 2)
+    summary = run(warehouse, "run-2")
+
+    assert (summary.files_seen, summary.new_files, summary.accepted) == (3, 1, 1)
+    assert pools == [0]
+
+
 def test_a_broken_worker_pool_falls_back_to_parsing_in_process(warehouse, monkeypatch):
     inbox, _, connection = warehouse
 
@@ -308,17 +333,17 @@ def test_a_file_that_cannot_be_read_from_the_inbox_is_retried_later(warehouse, m
     inbox, _, connection = warehouse
     write_report(inbox / "locked.xlsx")
     write_report(inbox / "ok.xlsx", unit_code="QN-TTYT-HL")
-    real_archive = intake.archive_file
+    real_receive = file_intake.receive_file
 
-    def archive_or_fail(source, archive_dir):
+    def receive_or_fail(source):
         if source.name == "locked.xlsx":
             raise PermissionError("locked by another program")
-        return real_archive(source, archive_dir)
+        return real_receive(source)
 
-    monkeypatch.setattr(intake, "archive_file", archive_or_fail)
+    monkeypatch.setattr(file_intake, "receive_file", receive_or_fail)
     summary = run(warehouse)
     assert (summary.files_seen, summary.new_files, summary.unreadable_paths) == (2, 1, ("locked.xlsx",))
 
-    monkeypatch.setattr(intake, "archive_file", real_archive)
+    monkeypatch.setattr(file_intake, "receive_file", real_receive)
     assert run(warehouse, "run-2").new_files == 1
     assert [s["inbox_path"] for s in submissions(connection)] == ["ok.xlsx", "locked.xlsx"]

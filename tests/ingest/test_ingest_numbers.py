@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -118,3 +119,17 @@ def test_any_stray_character_makes_a_number_invalid(number, stray):
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_excel_numbers_pass_through(number):
     assert parse_number(number).value == number
+
+
+@given(st.one_of(st.text(), st.text(alphabet="0123456789.,-% x\u00a0—"), st.integers(), st.floats(), st.none()))
+def test_any_cell_reads_as_exactly_one_outcome_and_never_raises(cell):
+    parsed = parse_number(cell)
+    assert parsed.status in ("value", "not_reported", "not_applicable", "invalid")
+    assert (parsed.value is not None) == (parsed.status == "value")
+    assert parsed.value is None or math.isfinite(parsed.value)
+
+
+@given(st.integers(0, 999), st.integers(0, 999), st.integers(1, 999))
+def test_english_thousands_are_refused_not_read_as_decimals(millions, thousands, units):
+    """`1,384,000` is what an English-locale machine types; reading it as 1.384 would be a silent error."""
+    assert parse_number(f"{millions + 1},{thousands:03d},{units:03d}").status == "invalid"

@@ -144,3 +144,22 @@ def test_frequency_of_period_types():
 def test_period_from_code_accepts_only_canonical_codes(text):
     with pytest.raises(PeriodError):
         period_from_code(text)
+
+
+@given(st.text(max_size=40))
+def test_any_text_is_one_period_or_a_period_error(text):
+    """Never another exception, never a guess: what parses names a period whose code reads back."""
+    try:
+        period = parse_period(text)
+    except PeriodError as error:
+        assert error.message_vi and error.message_en
+        return
+    assert period_from_code(period.code) == period
+    assert MIN_YEAR <= period.year <= MAX_YEAR and period.start <= period.end
+
+
+@given(years, st.sampled_from(["đầu", "cuối"]), st.sampled_from(["", " ", "  "]))
+def test_half_years_typed_any_way_are_the_right_half(year, half, space):
+    period = parse_period(f"6 tháng{space} {half} năm {year}")
+    assert period.code == f"{year}S{1 if half == 'đầu' else 2}"
+    assert period.frequency is None  # no unit owes a half-year report: it is computed

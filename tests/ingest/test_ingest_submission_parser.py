@@ -164,6 +164,19 @@ def test_identity_on_a_later_sheet_does_not_count():
     assert rejected(first, second).reason_code == "ING_NO_IDENTITY"
 
 
+def test_instructions_sheet_in_front_is_ignored():
+    guide = sheet([["HƯỚNG DẪN ĐIỀN BIỂU MẪU"], ["1. Không sửa mã đơn vị."]], name="Hướng dẫn")
+    parsed = parse_ok(guide, sheet(report_rows()))
+    assert (parsed.unit_code.value, parsed.unit_code.sheet_name, parsed.unit_code.cell_ref) == ("QN-BVDKT", SHEET, "B3")
+    assert parsed.table_sheet == SHEET and [r.number.value for r in parsed.rows] == [1200.0, 1384.0]
+
+
+def test_identity_below_the_table_on_a_later_sheet_does_not_count():
+    guide = sheet([["HƯỚNG DẪN"]], name="Hướng dẫn")
+    data = sheet([["Mã chỉ số", "Giá trị"], ["OPD_VISITS", 1], [], ["Mã đơn vị:", "QN-BVDKT"], ["Kỳ báo cáo:", "202503"]])
+    assert rejected(guide, data).reason_code == "ING_NO_IDENTITY"
+
+
 @pytest.mark.parametrize(
     "header",
     [

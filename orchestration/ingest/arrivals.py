@@ -1,0 +1,118 @@
+"""What is new in the inbox, in the order it arrived.
+
+Arrival time is the file's modification time when the intake first sees it: the moment the unit's
+copy landed, which a date typed in the workbook cannot be trusted for. Files are taken in that
+order (then by path) so submission ids, "the newest by arrival wins" and "the first copy of these
+bytes" all mean the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from orchestration.ingest.archive import ArchivedFile
+from orchestration.ingest.file_intake import Candidate, FileIntake, SeenBefore
+from orchestration.ingest.ledger import LedgerEntry
+from orchestration.ingest.process import FileOutcome
+
+# Arrival times are Vietnam wall-clock time: deadlines are counted in local working days.
+LOCAL_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class Arrival:
+    inbox_path: str
+    file_name: str
+    archived: ArchivedFile
+    arrived_at: datetime
+
+
+@dataclass(frozen=True)
+class Receipt:
+    arrivals: list[Arrival]  # every new file, in arrival order
+    outcomes: dict[str, FileOutcome]  # inbox path -> what parsing found, for first copies
+    duplicate_of: dict[str, LedgerEntry | Arrival]  # inbox path -> the first copy of its bytes
+    unreadable_paths: list[str]  # vanished, locked or changing: the next run retries them
+
+
+def scan_inbox(inbox_dir: Path) -> list[Path]:
+    """Regular files only, in a stable order. Hidden files and folders (`.gitkeep`, `.sync`) and
+    Office lock files (`~$bc.xlsx`, present while a workbook is open) are not submissions;
+    symbolic links are skipped so nothing outside the inbox is ever read."""
+    if not inbox_dir.is_dir():
+        raise FileNotFoundError(f"Inbox folder not found / Không tìm thấy thư mục nhận báo cáo: {inbox_dir}")
+    found = []
+    for folder, subfolders, file_names in os.walk(inbox_dir):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(file_names):
+            path = Path(folder) / name
+            if name.startswith((".", "~$")) or path.is_symlink() or not path.is_file():
+                continue
+            found.append(path)
+    return found
+
+
+def in_arrival_order(paths: list[Path], inbox_dir: Path, unreadable_paths: list[str]) -> list[Candidate]:
+    candidates = []
+    for path in paths:
+        inbox_path = path.relative_to(inbox_dir).as_posix()
+        try:
+            status = path.stat()
+        except OSError:
+            unreadable_paths.append(inbox_path)
+            continue
+        arrived_at = datetime.fromtimestamp(status.st_mtime, LOCAL_TIMEZONE).replace(tzinfo=None)
+        candidates.append(Candidate(path, inbox_path, status.st_size, arrived_at))
+    return sorted(candidates, key=lambda c: (c.arrived_at, c.inbox_path))
+
+
+def probably_new(candidates: list[Candidate], ledger: list[LedgerEntry]) -> int:
+    """How many files look unseen by path, size and arrival time, before any is read: enough to
+    decide whether starting worker processes will pay off."""
+    seen = {(entry.inbox_path, entry.file_size_bytes, entry.arrived_at) for entry in ledger}
+    return sum((c.inbox_path, c.size_bytes, c.arrived_at) not in seen for c in candidates)
+
+
+def seen_before(ledger: list[LedgerEntry]) -> SeenBefore:
+    return SeenBefore(
+        processed=frozenset((entry.inbox_path, entry.content_hash) for entry in ledger),
+        content_hashes=frozenset(first_copies(ledger)),
+    )
+
+
+def sort_out(
+    candidates: list[Candidate], intakes: list[FileIntake], ledger: list[LedgerEntry], unreadable_paths: list[str]
+) -> Receipt:
+    """Walks the files in arrival order: the first copy of some bytes keeps its outcome, later
+    copies become its duplicates (their outcome, if parsed alongside, is dropped)."""
+    receipt = Receipt(arrivals=[], outcomes={}, duplicate_of={}, unreadable_paths=unreadable_paths)
+    originals = first_copies(ledger)
+    for candidate, intake in zip(candidates, intakes, strict=True):
+        if intake.unreadable:
+            receipt.unreadable_paths.append(candidate.inbox_path)
+            continue
+        if intake.archived is None:
+            continue
+        arrival = Arrival(candidate.inbox_path, candidate.path.name, intake.archived, candidate.arrived_at)
+        receipt.arrivals.append(arrival)
+        original = originals.get(intake.archived.content_hash)
+        if original is not None:
+            receipt.duplicate_of[arrival.inbox_path] = original
+            continue
+        assert intake.outcome is not None, "bytes the ledger has no original of are always parsed"
+        originals[intake.archived.content_hash] = arrival
+        receipt.outcomes[arrival.inbox_path] = intake.outcome
+    return receipt
+
+
+def first_copies(ledger: list[LedgerEntry]) -> dict[str, LedgerEntry | Arrival]:
+    """Content hash -> the first submission that brought those bytes (ledger is in id order)."""
+    first: dict[str, LedgerEntry | Arrival] = {}
+    for entry in ledger:
+        if entry.intake_status != "duplicate":
+            first.setdefault(entry.content_hash, entry)
+    return first
