@@ -76,6 +76,8 @@ REFERENCE_TABLES = {
     "ref_obligations": "obligations.csv",
     "ref_reporting_deadlines": "reporting_deadlines.csv",
     "ref_public_holidays": "public_holidays.csv",
+    "ref_indicator_targets": "indicator_targets.csv",
+    "ref_national_benchmarks": "national_benchmarks.csv",
 }
 
 

@@ -10,6 +10,8 @@ MART_NAMES = (
     "dim_org_units",
     "dim_indicators",
     "dim_periods",
+    "fct_dq_scorecard",
+    "fct_dq_province_summary",
 )
 
 

@@ -22,10 +22,13 @@ import duckdb
 import pandas as pd
 
 from orchestration.lib.build_schema import RAW_SCHEMA, REFERENCE_TABLES
+from orchestration.lib.periods import MAX_YEAR, MIN_YEAR
 from orchestration.lib.registry import (
     AREA_UNIT_TYPES,
     Indicator,
+    IndicatorTarget,
     LineageEvent,
+    NationalBenchmark,
     Obligation,
     OrgUnit,
     ParentLink,
@@ -98,6 +101,14 @@ FILES: dict[str, FileSpec] = {
     "public_holidays.csv": FileSpec(PublicHoliday, "holidays", (
         Column("day", "date"), Column("name_vi"), Column("kind", choices=_literal_values(PublicHoliday, "kind")),
     ), ("day",)),
+    "indicator_targets.csv": FileSpec(IndicatorTarget, "targets", (
+        Column("indicator_code"), Column("area_code"), Column("year", "integer"), Column("target_value", "number"),
+        Column("direction", choices=_literal_values(IndicatorTarget, "direction")), Column("note_vi", required=False),
+    ), ("indicator_code", "area_code", "year")),
+    "national_benchmarks.csv": FileSpec(NationalBenchmark, "benchmarks", (
+        Column("indicator_code"), Column("year", "integer"), Column("benchmark_value", "number"),
+        Column("direction", choices=_literal_values(NationalBenchmark, "direction")), Column("source_vi"),
+    ), ("indicator_code", "year")),
 }
 
 
@@ -392,8 +403,69 @@ def _holiday_problem(holiday: PublicHoliday) -> Message | None:
     return None
 
 
+def _comparison_problems(
+    goal: IndicatorTarget | NationalBenchmark, value: float, indicators: Mapping[str, Indicator]
+) -> list[Message]:
+    """A target or benchmark compares a rate in every period of its year, so it must name a derived
+    indicator; a value outside the indicator's plausible range is almost always 95 typed as 0.95."""
+    indicator = indicators.get(goal.indicator_code)
+    if indicator is None or indicator.kind != "derived":
+        return [(f"'{goal.indicator_code}' is not a derived indicator (a rate or ratio) of indicators.csv",
+                 f"'{goal.indicator_code}' không phải chỉ số tính toán (tỷ lệ, tỷ số) trong indicators.csv")]
+    found: list[Message] = []
+    if not MIN_YEAR <= goal.year <= MAX_YEAR:
+        found.append((f"year {goal.year} is outside {MIN_YEAR}–{MAX_YEAR}",
+                      f"năm {goal.year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}"))
+    low, high = indicator.min_value, indicator.max_value
+    if (low is not None and value < low) or (high is not None and value > high):
+        found.append((f"{value} is outside the plausible range {low}–{high} of '{indicator.code}'",
+                      f"{value} nằm ngoài khoảng hợp lý {low}–{high} của '{indicator.code}'"))
+    return found
+
+
+def _target_problems(target: IndicatorTarget, units: Mapping[str, OrgUnit], indicators: Mapping[str, Indicator]) -> list[Message]:
+    found = _comparison_problems(target, target.target_value, indicators)
+    area = units.get(target.area_code)
+    if area is None or area.unit_type not in AREA_UNIT_TYPES:
+        found.append((f"'{target.area_code}' is not an area code of org_units.csv",
+                      f"'{target.area_code}' không phải mã địa bàn trong org_units.csv"))
+    elif area.valid_from.year > target.year or (area.valid_to is not None and area.valid_to.year < target.year):
+        found.append((f"area '{area.code}' does not exist in {target.year}",
+                      f"địa bàn '{area.code}' không tồn tại trong năm {target.year}"))
+    return found
+
+
+def _direction_problems(rows: Mapping[str, Rows]) -> list[Problem]:
+    """Whether more is better is a property of the indicator: a target and a benchmark that disagree
+    would mark the same figure achieved against one and missed against the other."""
+    first_seen: dict[str, tuple[str, int, str]] = {}
+    problems = []
+    for file_name in ("indicator_targets.csv", "national_benchmarks.csv"):
+        for line, goal in rows[file_name]:
+            first_file, first_line, direction = first_seen.setdefault(goal.indicator_code, (file_name, line, goal.direction))
+            if direction != goal.direction:
+                problems.append(Problem(
+                    file_name, line,
+                    f"direction '{goal.direction}' of '{goal.indicator_code}' contradicts '{direction}' "
+                    f"in {first_file}, line {first_line}",
+                    f"chiều so sánh '{goal.direction}' của '{goal.indicator_code}' trái với '{direction}' "
+                    f"ở {first_file}, dòng {first_line}"))
+    return problems
+
+
+def _goal_problems(
+    rows: Mapping[str, Rows], units: Mapping[str, OrgUnit], indicators: Mapping[str, Indicator]
+) -> list[Problem]:
+    problems = [Problem("indicator_targets.csv", line, *message) for line, target in rows["indicator_targets.csv"]
+                for message in _target_problems(target, units, indicators)]
+    problems += [Problem("national_benchmarks.csv", line, *message)
+                 for line, benchmark in rows["national_benchmarks.csv"]
+                 for message in _comparison_problems(benchmark, benchmark.benchmark_value, indicators)]
+    return problems + _direction_problems(rows)
+
+
 def load_registry(reference_dir: Path) -> Registry:
-    """Parse and check all seven files; raise ReferenceDataError listing every problem found."""
+    """Parse and check every file of FILES; raise ReferenceDataError listing every problem found."""
     problems: list[Problem] = []
     rows = {file_name: _read_file(Path(reference_dir), file_name, problems) for file_name in FILES}
     if problems:  # cross-file checks on half-read files would only add noise
@@ -410,6 +482,7 @@ def load_registry(reference_dir: Path) -> Registry:
     problems += _deadline_problems(rows["reporting_deadlines.csv"])
     problems += [Problem("public_holidays.csv", line, *message) for line, holiday in rows["public_holidays.csv"]
                  if (message := _holiday_problem(holiday))]
+    problems += _goal_problems(rows, units, indicators)
     if problems:
         raise ReferenceDataError(problems)
     records = {spec.registry_field: [record for _, record in rows[name]] for name, spec in FILES.items()}

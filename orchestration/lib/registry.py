@@ -28,6 +28,7 @@ AREA_UNIT_TYPES: frozenset[str] = frozenset({"province", "district", "commune"})
 IndicatorKind = Literal["reported", "reference", "derived"]
 Aggregation = Literal["flow", "stock", "yearly"]
 Frequency = Literal["monthly", "quarterly", "yearly"]
+Direction = Literal["at_least", "at_most"]  # which side of a target or benchmark counts as achieved
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,32 @@ class PublicHoliday:
 
 
 @dataclass(frozen=True)
+class IndicatorTarget:
+    """A yearly target (chỉ tiêu) the province sets for one indicator in one area, e.g. health
+    insurance coverage of at least 95 %. Targets are for rates and ratios, which keep their meaning
+    in a month as in the whole year; a yearly count target would be unmet in every month."""
+
+    indicator_code: str
+    area_code: str
+    year: int
+    target_value: float
+    direction: Direction
+    note_vi: str | None
+
+
+@dataclass(frozen=True)
+class NationalBenchmark:
+    """The national figure for an indicator and year (beds per 10 000: 34), so that a province
+    can read its own figure against the country's and not only against its own target."""
+
+    indicator_code: str
+    year: int
+    benchmark_value: float
+    direction: Direction
+    source_vi: str
+
+
+@dataclass(frozen=True)
 class Registry:
     org_units: Mapping[str, OrgUnit]
     indicators: Mapping[str, Indicator]
@@ -119,6 +146,8 @@ class Registry:
     lineage: tuple[LineageEvent, ...] = field(default=())
     deadlines: tuple[ReportingDeadline, ...] = field(default=())
     holidays: tuple[PublicHoliday, ...] = field(default=())
+    targets: tuple[IndicatorTarget, ...] = field(default=())
+    benchmarks: tuple[NationalBenchmark, ...] = field(default=())
 
     def obligations_of(self, unit_type: str) -> tuple[Obligation, ...]:
         return tuple(o for o in self.obligations if o.unit_type == unit_type)
