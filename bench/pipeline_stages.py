@@ -25,9 +25,12 @@ sys.path.insert(0, str(REPO_ROOT))
 STAGES = {
     "reference_tables": "ingest",
     "inbox_submissions": "ingest",
+    "dbt_rule_inputs": "dbt",
+    "dq_rules": "checks",
     "warehouse_models": "dbt",
     "warehouse_expectations": "checks",
     "published_warehouse": "publish",
+    "dq_scorecard_report": "report",
     "unit_feedback": "alerts",
 }
 

@@ -8,6 +8,9 @@ from orchestration.automation import triggers as automation
 from orchestration.ingest import assets as ingest
 from orchestration.publish import assets as publish
 from orchestration.quality import definitions as quality
+from orchestration.reports import definitions as reports
 from orchestration.transform import assets as transform
 
-defs = dg.Definitions.merge(ingest.defs, transform.defs, quality.defs, publish.defs, alerts.defs, automation.defs)
+defs = dg.Definitions.merge(
+    ingest.defs, transform.defs, quality.defs, publish.defs, reports.defs, alerts.defs, automation.defs
+)

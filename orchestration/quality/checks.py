@@ -1,8 +1,9 @@
-"""Great Expectations suites as blocking Dagster asset checks on the dbt marts.
+"""Great Expectations suites as blocking Dagster asset checks on the dbt marts: warehouse integrity.
 
 All marts are checked in one step so the GX context (seconds to import and load) is opened once
 per run. Every check is blocking with ERROR severity: a failed suite stops `published_warehouse`,
-so BI users keep the last good warehouse instead of a broken one.
+so BI users keep the last good warehouse instead of a broken one. Referential integrity compares
+the facts with the dimensions of the same build, read here and handed to GX as suite parameters.
 """
 
 # No `from __future__ import annotations`: Dagster checks the `context` annotation as a live class.
@@ -16,9 +17,10 @@ import duckdb
 
 from orchestration.lib.marts import mart_asset_key
 from orchestration.lib.settings import EXPECTATIONS_DIR, WarehousePaths
+from orchestration.quality.suites import DIMENSION_KEY_PARAMETERS
 
 if TYPE_CHECKING:
-    from orchestration.quality.gx_runner import MartValidation
+    from orchestration.quality.gx_runner import SuiteValidation
 
 CHECK_NAME = "great_expectations"
 MARTS_SCHEMA = "marts"
@@ -47,7 +49,7 @@ def build_warehouse_checks(
     )
     def warehouse_expectations(context: dg.AssetCheckExecutionContext):
         # Imported here: GX takes seconds to import, which the code location should not pay on load.
-        from orchestration.quality.gx_runner import validate_mart
+        from orchestration.quality.gx_runner import ValidationSession
 
         selected = [
             name
@@ -55,24 +57,42 @@ def build_warehouse_checks(
             if dg.AssetCheckKey(mart_asset_key(name), CHECK_NAME) in context.selected_asset_check_keys
         ]
         build_db = WarehousePaths.from_environment().build_db
+        session = ValidationSession(project_root_dir)
+        validations = []
         # Read-only: DuckDB admits many readers or one writer, and the checks must never change the build.
         with duckdb.connect(str(build_db), read_only=True) as connection:
+            parameters = dimension_keys(connection)
             for name in selected:
                 try:
                     frame = connection.sql(f'select * from {MARTS_SCHEMA}."{name}"').df()
                 except duckdb.CatalogException as error:
                     yield _missing_mart_result(name, error)
                     continue
-                validation = validate_mart(name, frame, project_root_dir)
+                validation = session.validate(name, frame, parameters)
                 context.log.info(
                     f"{name}: {len(validation.failures)} failed of {len(validation.expectations)} expectations"
                 )
-                yield check_result(validation)
+                validations.append(validation)
+        for validation in session.with_data_docs(validations):
+            yield check_result(validation)
 
     return [warehouse_expectations]
 
 
-def check_result(validation: "MartValidation") -> dg.AssetCheckResult:
+def dimension_keys(connection: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The keys each dimension holds in this build; a dimension dbt failed to build holds none,
+    so every fact referring to it fails its integrity rule rather than passing unchecked."""
+    keys = {}
+    for column, (dimension, parameter) in DIMENSION_KEY_PARAMETERS.items():
+        try:
+            rows = connection.sql(f'select distinct {column} from {MARTS_SCHEMA}."{dimension}"').fetchall()
+        except duckdb.CatalogException:
+            rows = []
+        keys[parameter] = sorted(row[0] for row in rows if row[0] is not None)
+    return keys
+
+
+def check_result(validation: "SuiteValidation") -> dg.AssetCheckResult:
     """Every expectation's outcome as its own metadata entry, so the UI shows what failed and why."""
     total = len(validation.expectations)
     failures = validation.failures
@@ -94,15 +114,15 @@ def check_result(validation: "MartValidation") -> dg.AssetCheckResult:
     if validation.data_docs_url:
         metadata["data_docs"] = dg.MetadataValue.url(validation.data_docs_url)
     if validation.success:
-        description = f"{validation.mart_name}: đạt {total}/{total} kỳ vọng / passed all {total} expectations."
+        description = f"{validation.suite_name}: đạt {total}/{total} kỳ vọng / passed all {total} expectations."
     else:
         failed = ", ".join(outcome.label for outcome in failures)
         description = (
-            f"{validation.mart_name}: {len(failures)}/{total} kỳ vọng không đạt, chặn công bố / "
+            f"{validation.suite_name}: {len(failures)}/{total} kỳ vọng không đạt, chặn công bố / "
             f"{len(failures)} of {total} expectations failed, publication blocked: {failed}"
         )
     return dg.AssetCheckResult(
-        asset_key=mart_asset_key(validation.mart_name),
+        asset_key=mart_asset_key(validation.suite_name),
         check_name=CHECK_NAME,
         passed=validation.success,
         severity=dg.AssetCheckSeverity.ERROR,
@@ -123,7 +143,7 @@ def _missing_mart_result(name: str, error: duckdb.Error) -> dg.AssetCheckResult:
     )
 
 
-def _summary_table(validation: "MartValidation") -> str:
+def _summary_table(validation: "SuiteValidation") -> str:
     rows = [
         "| Kỳ vọng / Expectation | Đạt / Passed | Số dòng lỗi / Unexpected | Ví dụ / Examples |",
         "| --- | --- | --- | --- |",
@@ -131,10 +151,12 @@ def _summary_table(validation: "MartValidation") -> str:
     for outcome in validation.expectations:
         examples = json.dumps(list(outcome.unexpected_examples), ensure_ascii=False) if outcome.unexpected_examples else ""
         unexpected = outcome.error or ("" if outcome.unexpected_count is None else str(outcome.unexpected_count))
-        rows.append(f"| `{outcome.label}` | {'✅' if outcome.success else '❌'} | {_cell(unexpected)} | {_cell(examples)} |")
+        rows.append(
+            f"| `{outcome.label}` | {'✅' if outcome.success else '❌'} | {markdown_cell(unexpected)} | {markdown_cell(examples)} |"
+        )
     return "\n".join(rows)
 
 
-def _cell(text: str) -> str:
+def markdown_cell(text: str) -> str:
     """Data values may hold pipes or newlines, which would break the Markdown table."""
     return " ".join(text.replace("|", "¦").split())

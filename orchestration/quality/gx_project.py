@@ -1,4 +1,5 @@
-"""(Re)generates the Great Expectations file context under `expectations/gx/` from `suites.py`.
+"""(Re)generates the Great Expectations file context under `expectations/gx/` from the suite specs:
+the blocking mart suites (`suites.py`) and the data-quality rule suites (`rule_suites.py`).
 
 Run `python -m orchestration.quality.gx_project` after changing a suite and commit the result.
 The function converges rather than recreates: objects that already match the spec are left alone,
@@ -19,29 +20,39 @@ from great_expectations.datasource.fluent import PandasDatasource
 from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
 from orchestration.lib.settings import EXPECTATIONS_DIR
-from orchestration.quality.suites import MART_SUITES, MartSuite
+from orchestration.quality.rule_suites import RULE_SUITES
+from orchestration.quality.suites import MART_SUITES, SuiteSpec
 
 DATASOURCE_NAME = "warehouse_marts"
+RULES_DATASOURCE_NAME = "dq_rules"
 BATCH_DEFINITION_NAME = "whole_table"
 DOCS_SITE_NAME = "local_site"
 UNEXPECTED_EXAMPLE_LIMIT = 5
-# SUMMARY keeps a few offending values; COMPLETE would store every bad row in each validation result.
-RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": UNEXPECTED_EXAMPLE_LIMIT}
 
 
 def write_gx_project(
-    project_root_dir: Path = EXPECTATIONS_DIR, suites: Mapping[str, MartSuite] = MART_SUITES
+    project_root_dir: Path = EXPECTATIONS_DIR,
+    suites: Mapping[str, SuiteSpec] = MART_SUITES,
+    rule_suites: Mapping[str, SuiteSpec] = RULE_SUITES,
 ) -> FileDataContext:
-    """One pandas data asset, suite, validation definition and checkpoint per mart, all named after it."""
+    """One pandas data asset, suite and validation definition per mart and per rule family, all named
+    after it; marts and rule frames are two data sources so their assets never collide. There are no
+    checkpoints: `gx_runner.ValidationSession` runs the validation definitions and renders Data Docs
+    once per step, where a checkpoint's docs action would re-render the site after every suite."""
     context = gx.get_context(mode="file", project_root_dir=project_root_dir)
     _keep_quiet(context)
-    datasource = _datasource(context)
-    for mart_name, suite in suites.items():
-        batch_definition = _batch_definition(datasource, mart_name)
-        expectation_suite = _expectation_suite(context, suite)
-        validation = _validation_definition(context, mart_name, batch_definition, expectation_suite)
-        _checkpoint(context, mart_name, validation)
-    _remove_stale(context, datasource, set(suites))
+    sources = (
+        (_datasource(context, DATASOURCE_NAME), suites),
+        (_datasource(context, RULES_DATASOURCE_NAME), rule_suites),
+    )
+    for datasource, specs in sources:
+        for name, suite in specs.items():
+            batch_definition = _batch_definition(datasource, name)
+            expectation_suite = _expectation_suite(context, suite)
+            _validation_definition(context, name, batch_definition, expectation_suite)
+    _remove_stale(context, set(suites) | set(rule_suites))
+    for datasource, specs in sources:
+        _remove_stale_assets(datasource, set(specs))
     return context
 
 
@@ -58,17 +69,17 @@ def _keep_quiet(context: FileDataContext) -> None:
         variables.save()
 
 
-def _datasource(context: FileDataContext) -> PandasDatasource:
-    if DATASOURCE_NAME in context.data_sources.all():
-        return context.data_sources.get(DATASOURCE_NAME)
-    return context.data_sources.add_pandas(name=DATASOURCE_NAME)
+def _datasource(context: FileDataContext, name: str) -> PandasDatasource:
+    if name in context.data_sources.all():
+        return context.data_sources.get(name)
+    return context.data_sources.add_pandas(name=name)
 
 
-def _batch_definition(datasource: PandasDatasource, mart_name: str) -> BatchDefinition:
-    if mart_name in datasource.get_asset_names():
-        asset = datasource.get_asset(mart_name)
+def _batch_definition(datasource: PandasDatasource, name: str) -> BatchDefinition:
+    if name in datasource.get_asset_names():
+        asset = datasource.get_asset(name)
     else:
-        asset = datasource.add_dataframe_asset(name=mart_name)
+        asset = datasource.add_dataframe_asset(name=name)
     if BATCH_DEFINITION_NAME in {definition.name for definition in asset.batch_definitions}:
         return asset.get_batch_definition(BATCH_DEFINITION_NAME)
     return asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION_NAME)
@@ -80,16 +91,22 @@ def _comparable(expectation: gx.expectations.Expectation) -> dict:
     return configuration
 
 
-def _expectation_suite(context: FileDataContext, suite: MartSuite) -> gx.ExpectationSuite:
+def _expectation_suite(context: FileDataContext, suite: SuiteSpec) -> gx.ExpectationSuite:
     wanted = gx.ExpectationSuite(
-        name=suite.mart_name,
+        name=suite.name,
         expectations=[
-            ExpectationConfiguration(type=spec.type, kwargs=spec.kwargs, description=spec.description).to_domain_obj()
+            ExpectationConfiguration(
+                type=spec.type,
+                kwargs=spec.kwargs,
+                description=spec.description,
+                meta=spec.meta or None,
+                severity=spec.severity,
+            ).to_domain_obj()
             for spec in suite.expectations
         ],
     )
-    if suite.mart_name in _names(context.suites.all()):
-        existing = context.suites.get(suite.mart_name)
+    if suite.name in _names(context.suites.all()):
+        existing = context.suites.get(suite.name)
         if [_comparable(e) for e in existing.expectations] == [_comparable(e) for e in wanted.expectations]:
             return existing
     return context.suites.add_or_update(wanted)
@@ -107,33 +124,18 @@ def _validation_definition(
     )
 
 
-def _checkpoint(context: FileDataContext, name: str, validation: gx.ValidationDefinition) -> gx.Checkpoint:
-    wanted = gx.Checkpoint(
-        name=name,
-        validation_definitions=[validation],
-        actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs", site_names=[DOCS_SITE_NAME])],
-        result_format=RESULT_FORMAT,
-    )
-    if name in _names(context.checkpoints.all()):
-        existing = context.checkpoints.get(name)
-        if (
-            [v.id for v in existing.validation_definitions] == [validation.id]
-            and existing.actions == wanted.actions
-            and existing.result_format == wanted.result_format
-        ):
-            return existing
-    return context.checkpoints.add_or_update(wanted)
-
-
-def _remove_stale(context: FileDataContext, datasource: PandasDatasource, mart_names: set[str]) -> None:
-    """A mart dropped from the spec must not keep being validated from a leftover checkpoint."""
-    for name in _names(context.checkpoints.all()) - mart_names:
+def _remove_stale(context: FileDataContext, names: set[str]) -> None:
+    """A suite dropped from the spec must not linger in the context; checkpoints are not used at all."""
+    for name in _names(context.checkpoints.all()):
         context.checkpoints.delete(name)
-    for name in _names(context.validation_definitions.all()) - mart_names:
+    for name in _names(context.validation_definitions.all()) - names:
         context.validation_definitions.delete(name)
-    for name in _names(context.suites.all()) - mart_names:
+    for name in _names(context.suites.all()) - names:
         context.suites.delete(name)
-    for name in set(datasource.get_asset_names()) - mart_names:
+
+
+def _remove_stale_assets(datasource: PandasDatasource, names: set[str]) -> None:
+    for name in set(datasource.get_asset_names()) - names:
         datasource.delete_asset(name)
 
 

@@ -1,8 +1,14 @@
-"""Validates one mart's rows against its committed GX suite and reports in plain Python values.
+"""Validates frames against their committed GX suites and reports in plain Python values.
 
 GX 1.x cannot read DuckDB through SQLAlchemy, so callers hand over a pandas DataFrame they read
 themselves. The result is reduced to frozen dataclasses with JSON-safe values so that Dagster
-metadata, logs and tests never depend on GX's own result classes.
+metadata, logs and tests never depend on GX's own result classes. The same runner serves the
+blocking mart suites and the data-quality rule suites; the rule suites ask GX for every failing
+row's index (result format COMPLETE), which is how a failed expectation becomes one finding per row.
+
+A `ValidationSession` stores each result as it validates and renders Data Docs once at the end:
+rebuilding the site's index after every suite, as a checkpoint's docs action does, costs most of a
+second per suite and would be most of the quality step's time.
 """
 
 from __future__ import annotations
@@ -10,18 +16,27 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import great_expectations as gx
 import pandas as pd
 from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
+from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context import FileDataContext
+from great_expectations.data_context.types.resource_identifiers import (
+    ExpectationSuiteIdentifier,
+    ValidationResultIdentifier,
+)
 
 from orchestration.lib.settings import EXPECTATIONS_DIR
 from orchestration.quality.gx_project import DOCS_SITE_NAME, UNEXPECTED_EXAMPLE_LIMIT
+
+# SUMMARY keeps a few offending values; COMPLETE also lists every failing row's index.
+SUMMARY = {"result_format": "SUMMARY", "partial_unexpected_count": UNEXPECTED_EXAMPLE_LIMIT}
+COMPLETE = {"result_format": "COMPLETE", "partial_unexpected_count": UNEXPECTED_EXAMPLE_LIMIT}
 
 
 @dataclass(frozen=True)
@@ -33,16 +48,21 @@ class ExpectationOutcome:
     unexpected_count: int | None
     unexpected_examples: tuple[Any, ...]
     error: str | None  # set when GX could not evaluate the rule at all, e.g. a missing column
+    rule_code: str | None = None  # data-quality rules name themselves in the expectation's meta
+    # Index labels of every failing row; only suites validated with result_format COMPLETE have them.
+    unexpected_index: tuple[Any, ...] = field(default=())
 
     @property
     def label(self) -> str:
+        if self.rule_code:
+            return self.rule_code
         columns = self.kwargs.get("column") or ",".join(self.kwargs.get("column_list", ())) or "table"
         return f"{self.expectation_type}({columns})"
 
 
 @dataclass(frozen=True)
-class MartValidation:
-    mart_name: str
+class SuiteValidation:
+    suite_name: str
     success: bool
     row_count: int
     expectations: tuple[ExpectationOutcome, ...]
@@ -55,7 +75,7 @@ class MartValidation:
 
 @functools.cache
 def load_context(project_root_dir: Path = EXPECTATIONS_DIR) -> FileDataContext:
-    """Once per process: a Dagster run validates every mart in one step and should pay for this once."""
+    """Once per process: a Dagster run validates every suite in a step or two and should pay for this once."""
     context_dir = project_root_dir / "gx"
     if not (context_dir / "great_expectations.yml").is_file():
         raise FileNotFoundError(
@@ -65,24 +85,61 @@ def load_context(project_root_dir: Path = EXPECTATIONS_DIR) -> FileDataContext:
     return gx.get_context(mode="file", project_root_dir=project_root_dir)
 
 
-def validate_mart(
-    mart_name: str, frame: pd.DataFrame, project_root_dir: Path = EXPECTATIONS_DIR
-) -> MartValidation:
-    """Runs the mart's checkpoint, which also refreshes Data Docs with this validation."""
-    context = load_context(project_root_dir)
-    checkpoint = context.checkpoints.get(mart_name)
-    checkpoint_result = checkpoint.run(batch_parameters={"dataframe": frame})
-    ((identifier, suite_result),) = checkpoint_result.run_results.items()
-    urls = context.get_docs_sites_urls(resource_identifier=identifier, site_name=DOCS_SITE_NAME)
-    docs_url = urls[0]["site_url"] if urls else None
-    return summarise_validation(mart_name, len(frame), suite_result, docs_url)
+class ValidationSession:
+    """Validations of one pipeline step, sharing a GX run id; `with_data_docs` renders them all."""
+
+    def __init__(self, project_root_dir: Path = EXPECTATIONS_DIR, result_format: Mapping[str, Any] = SUMMARY) -> None:
+        self._context = load_context(project_root_dir)
+        self._result_format = dict(result_format)
+        self._run_id = RunIdentifier(run_time=datetime.now(UTC))
+        self._stored: list[ValidationResultIdentifier] = []
+
+    def validate(
+        self, suite_name: str, frame: pd.DataFrame, parameters: Mapping[str, Any] | None = None
+    ) -> SuiteValidation:
+        """`parameters` fill the suite's `$PARAMETER` placeholders (e.g. the dimensions' keys).
+        The result is stored in the context's validation store, where Data Docs read it."""
+        definition = self._context.validation_definitions.get(suite_name)
+        suite_result = definition.run(
+            batch_parameters={"dataframe": frame},
+            expectation_parameters=dict(parameters or {}),
+            result_format=self._result_format,
+            run_id=self._run_id,
+        )
+        self._stored.append(
+            ValidationResultIdentifier(ExpectationSuiteIdentifier(suite_name), self._run_id, suite_result.batch_id)
+        )
+        return summarise_validation(suite_name, len(frame), suite_result, None)
+
+    def with_data_docs(self, validations: list[SuiteValidation]) -> list[SuiteValidation]:
+        """Renders this session's results and the site index once; each validation gets its page's URL."""
+        self._context.build_data_docs(site_names=[DOCS_SITE_NAME], resource_identifiers=self._stored)
+        urls = {}
+        for identifier in self._stored:
+            sites = self._context.get_docs_sites_urls(resource_identifier=identifier, site_name=DOCS_SITE_NAME)
+            if sites:
+                urls[identifier.expectation_suite_identifier.name] = sites[0]["site_url"]
+        return [replace(validation, data_docs_url=urls.get(validation.suite_name)) for validation in validations]
+
+
+def validate_frame(
+    suite_name: str,
+    frame: pd.DataFrame,
+    project_root_dir: Path = EXPECTATIONS_DIR,
+    parameters: Mapping[str, Any] | None = None,
+    result_format: Mapping[str, Any] = SUMMARY,
+) -> SuiteValidation:
+    """One suite on its own, Data Docs included."""
+    session = ValidationSession(project_root_dir, result_format)
+    (validation,) = session.with_data_docs([session.validate(suite_name, frame, parameters)])
+    return validation
 
 
 def summarise_validation(
-    mart_name: str, row_count: int, suite_result: ExpectationSuiteValidationResult, data_docs_url: str | None
-) -> MartValidation:
-    return MartValidation(
-        mart_name=mart_name,
+    suite_name: str, row_count: int, suite_result: ExpectationSuiteValidationResult, data_docs_url: str | None
+) -> SuiteValidation:
+    return SuiteValidation(
+        suite_name=suite_name,
         success=bool(suite_result.success),
         row_count=row_count,
         expectations=tuple(summarise_expectation(result) for result in suite_result.results),
@@ -103,6 +160,8 @@ def summarise_expectation(result: ExpectationValidationResult) -> ExpectationOut
         unexpected_count=details.get("unexpected_count"),
         unexpected_examples=_examples(details),
         error=_error_message(result.exception_info or {}),
+        rule_code=(configuration.meta or {}).get("rule_code"),
+        unexpected_index=tuple(plain(details.get("unexpected_index_list") or [])),
     )
 
 

@@ -1,4 +1,13 @@
-"""The dbt project as Dagster assets: one `dbt build` models, tests and contracts in a single pass."""
+"""The dbt project as Dagster assets, built in two phases around the data-quality rules.
+
+Phase one (`dbt_rule_inputs`) builds the models tagged `dq_inputs` and everything they read: the
+values each unit's winning file gives and the reports received. The Great Expectations rules
+(`orchestration/quality/rule_assets.py`) judge those and write their findings to `raw`; phase two
+(`warehouse_models`) builds everything else — current values without the values errors hold
+back, the marts, the scorecard — reading the findings as a dbt source. Dagster orders the three
+steps from the dependencies alone: phase two's source `raw.dq_rule_findings` is the rules' asset.
+Each phase is one `dbt build`, so models, tests and contracts still run in a single pass per phase.
+"""
 
 import os
 import sys
@@ -19,15 +28,35 @@ warehouse_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT
 # Under `dagster dev` the manifest is rebuilt from the sources; `make` runs `dbt parse` otherwise.
 warehouse_dbt_project.prepare_if_dev()
 
+RULE_INPUTS_SELECTION = "+tag:dq_inputs"
 
-@dbt_assets(manifest=warehouse_dbt_project.manifest_path, project=warehouse_dbt_project)
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+
+@dbt_assets(
+    manifest=warehouse_dbt_project.manifest_path,
+    project=warehouse_dbt_project,
+    select=RULE_INPUTS_SELECTION,
+    name="dbt_rule_inputs",
+)
+def dbt_rule_inputs(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # Tests and the CLI may point WAREHOUSE_* elsewhere after import; re-export before each build.
+    WarehousePaths.from_environment().export_to_environment()
+    # Cautious: a test comparing a phase-one model with a phase-two one (a relationships test) waits
+    # for phase two, where both exist; dbt's eager default would run it against a missing table.
+    yield from dbt.cli(["build", "--indirect-selection", "cautious"], context=context).stream()
+
+
+@dbt_assets(
+    manifest=warehouse_dbt_project.manifest_path,
+    project=warehouse_dbt_project,
+    exclude=RULE_INPUTS_SELECTION,
+    name="warehouse_models",
+)
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     WarehousePaths.from_environment().export_to_environment()
     yield from dbt.cli(["build"], context=context).stream()
 
 
 defs = dg.Definitions(
-    assets=[warehouse_models],
+    assets=[dbt_rule_inputs, warehouse_models],
     resources={"dbt": DbtCliResource(project_dir=warehouse_dbt_project)},
 )

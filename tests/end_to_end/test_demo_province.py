@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -35,14 +36,14 @@ def test_run_succeeds_with_every_check_passing(demo_run):
     assert demo_run.result.success
     evaluations = demo_run.result.get_asset_check_evaluations()
     assert evaluations, "the run must evaluate the quality checks"
-    assert [e.asset_check_key for e in evaluations if not e.passed] == []
+    # The clean demo carries a handful of outlier and rare-event warnings, never an error.
+    assert [e.asset_check_key for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR] == []
 
 
 def test_published_warehouse_holds_the_public_marts(published):
     tables = {row[0] for row in published.sql("select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
     assert MARTS <= tables
-    # The clean demo has no findings, so fct_dq_findings is legitimately empty.
-    for mart in MARTS - {"fct_dq_findings"}:
+    for mart in MARTS:
         assert published.sql(f"select count(*) from marts.{mart}").fetchall() != [(0,)], mart
 
 

@@ -8,17 +8,18 @@ from dataclasses import replace
 import yaml
 
 from orchestration.lib.settings import EXPECTATIONS_DIR
-from orchestration.lib.marts import MART_NAMES, mart_asset_key
+from orchestration.lib.marts import MART_NAMES
 from orchestration.quality.gx_project import write_gx_project
+from orchestration.quality.rule_suites import RULE_SUITES
 from orchestration.quality.suites import MART_SUITES, ExpectationSpec
 from tests.quality.warehouse_fakes import committed_files, copy_gx_project
 
 
 def test_suites_cover_exactly_the_published_marts_with_unique_labels():
     assert set(MART_SUITES) == set(MART_NAMES)
-    for suite in MART_SUITES.values():
+    for suite in [*MART_SUITES.values(), *RULE_SUITES.values()]:
         labels = [spec.label for spec in suite.expectations]
-        assert len(labels) == len(set(labels)), suite.mart_name
+        assert len(labels) == len(set(labels)), suite.name
 
 
 def test_committed_context_is_what_the_spec_generates(tmp_path):
@@ -40,6 +41,15 @@ def test_committed_suites_hold_the_rules_as_json():
     config = yaml.safe_load((EXPECTATIONS_DIR / "gx" / "great_expectations.yml").read_text())
     assert config["analytics_enabled"] is False
     assert set(config["fluent_datasources"]["warehouse_marts"]["assets"]) == set(MART_NAMES)
+    assert set(config["fluent_datasources"]["dq_rules"]["assets"]) == set(RULE_SUITES)
+
+
+def test_committed_rule_suites_hold_their_thresholds_and_rule_codes():
+    suite = json.loads((EXPECTATIONS_DIR / "gx" / "expectations" / "dq_outliers.json").read_text())
+    extreme = next(e for e in suite["expectations"] if e["meta"] == {"rule_code": "DQ_OUTLIER_EXTREME"})
+    assert extreme["kwargs"]["max_value"] == 3 and extreme["severity"] == "warning"
+    conditions = {(c["column"]["name"], c["operator"], c["parameter"]) for c in extreme["kwargs"]["row_condition"]["conditions"]}
+    assert conditions == {("history_count", ">=", 6), ("modified_z", ">=", 3.5)}
 
 
 def test_regeneration_converges_on_a_changed_spec_and_then_stays_put(tmp_path):
@@ -57,10 +67,11 @@ def test_regeneration_converges_on_a_changed_spec_and_then_stays_put(tmp_path):
     write_gx_project(root, changed)
     after_change = committed_files(root)
 
-    assert sorted(p for p in after_change if p.startswith("checkpoints/")) == [
-        "checkpoints/dim_indicators.json",
-        "checkpoints/dim_periods.json",
-    ]
+    assert sorted(p for p in after_change if p.startswith("validation_definitions/")) == sorted(
+        ["validation_definitions/dim_indicators.json", "validation_definitions/dim_periods.json"]
+        + [f"validation_definitions/{name}.json" for name in RULE_SUITES]
+    )
+    assert not [p for p in after_change if p.startswith("checkpoints/")], "validations run without checkpoints"
     suite = json.loads((root / "gx" / "expectations" / "dim_periods.json").read_text())
     assert suite["id"] == original_suite["id"]
     assert [e["kwargs"].get("column") for e in suite["expectations"]][-1] == "period_type"

@@ -25,7 +25,7 @@ def good_marts() -> dict[str, pd.DataFrame]:
         "fct_indicator_values": pd.DataFrame(
             {
                 "indicator_code": ["OPD_VISITS", "OPD_VISITS", "OPD_VISITS", "BEDS_PER_10K", "DTP_DROPOUT_PCT"],
-                "org_unit_code": ["QN-TYT-HONGHAI", "QN", "QN", "QN", "QN-TYT-HAILANG"],
+                "org_unit_code": ["QN-TYT-HONGHAI", "QN", "QN", "QN", "QN-TYT-HONGHAI"],
                 "period_code": ["202503", "202503", "2025Q1", "2025", "202503"],
                 # Catch-up doses can push DTP3 above DTP1 in a month: a negative dropout is real data.
                 "value": [1250.0, 98000.0, 290000.0, 28.5, -4.0],
@@ -54,17 +54,20 @@ def good_marts() -> dict[str, pd.DataFrame]:
         ),
         "fct_dq_findings": pd.DataFrame(
             {
-                "org_unit_code": ["QN-TYT-HONGHAI"],
-                "period_code": ["202503"],
-                "indicator_code": [None],
-                "rule_code": ["DUPLICATE_FILE"],
-                "severity": ["warning"],
-                "message_vi": ["Tệp trùng nội dung với tệp đã nhận"],
-                "message_en": ["Same content as a file already received"],
-                "file_name": ["TYT_HongHai_T3_2025 (1).xlsx"],
-                "sheet_name": [None],
-                "cell_ref": [None],
-                "submission_id": [8],
+                "finding_id": ["8-0001", "DQ-5f1c0e2a9b7d4c31", "DQ-0a9e8d7c6b5a4f32"],
+                "finding_source": ["ingestion", "rule", "rule"],
+                # An ingestion finding quotes the code as typed, even one the registry lacks.
+                "org_unit_code": ["QN-TYT-HONGHAI", "QN-TYT-HONGHAI", "QN-TYT-HONGHAI"],
+                "period_code": ["202503", "202503", "2025"],
+                "indicator_code": ["OPD_VISITT", "OPD_VISITS", "OPD_VISITS"],
+                "rule_code": ["ING_UNKNOWN_INDICATOR", "DQ_OUTLIER_MODERATE", "DQ_YEAR_INCONSISTENT"],
+                "severity": ["error", "warning", "warning"],
+                "message_vi": ["Mã chỉ số không có trong danh mục", "Giá trị bất thường", "Lệch quá 33%"],
+                "message_en": ["Unknown indicator code", "Unusual value", "Year out of line"],
+                "file_name": ["TYT_HongHai_T3_2025 (1).xlsx", "TYT_HongHai_T3_2025.xlsx", None],
+                "sheet_name": ["BaoCao", "BaoCao", None],
+                "cell_ref": ["C7", "C5", None],
+                "submission_id": pd.array([8, 7, None], dtype="Int64"),
             }
         ),
         "dim_org_units": pd.DataFrame(
@@ -86,6 +89,39 @@ def good_marts() -> dict[str, pd.DataFrame]:
                 "period_type": ["month", "quarter", "half_year", "nine_months", "year"],
             }
         ),
+        "fct_dq_scorecard": scorecard_frame("QN-TYT-HONGHAI"),
+        "fct_dq_province_summary": scorecard_frame("QN"),
+    }
+
+
+def scorecard_frame(org_unit_code: str) -> pd.DataFrame:
+    """A unit's (or the province's) card for a month and its quarter."""
+    return pd.DataFrame(
+        {
+            "org_unit_code": [org_unit_code] * 2,
+            "period_code": ["202503", "2025Q1"],
+            "period_type": ["month", "quarter"],
+            "reports_expected": [1, 3],
+            "reports_received": [1, 3],
+            "reports_on_time": [1, 2],
+            "reports_missing": [0, 0],
+            "completeness_pct": [100.0, 100.0],
+            "timeliness_pct": [100.0, 66.7],
+            "value_completeness_pct": [100.0, 95.2],
+            "values_checked": [7, 21],
+            "values_with_outliers": [0, 1],
+            "outlier_pct": [0.0, 4.8],
+            "consistency_flags": [0, 0],
+        }
+    )
+
+
+def dimension_keys(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """The suite parameters the blocking checks read from the build's dimensions."""
+    return {
+        "org_unit_codes": list(frames["dim_org_units"]["org_unit_code"]),
+        "indicator_codes": list(frames["dim_indicators"]["indicator_code"]),
+        "period_codes": list(frames["dim_periods"]["period_code"]),
     }
 
 
@@ -103,7 +139,7 @@ def write_marts(build_db: Path, frames: Mapping[str, pd.DataFrame]) -> None:
 
 
 def fake_mart_assets(frames: Mapping[str, pd.DataFrame]) -> dg.AssetsDefinition:
-    """Plays dbt's part: one step materialising all six marts under the keys dagster-dbt gives them."""
+    """Plays dbt's part: one step materialising every mart under the keys dagster-dbt gives them."""
 
     @dg.multi_asset(specs=[dg.AssetSpec(mart_asset_key(name)) for name in MART_NAMES], name="fake_dbt_marts")
     def fake_dbt_marts():

@@ -1,45 +1,45 @@
 with
 
-screened_values as (
+values_under_check as (
 
-    select * from {{ ref('int_submitted_values_screened') }}
-
-),
-
-submission_statuses as (
-
-    select * from {{ ref('int_submission_statuses') }}
+    select * from {{ ref('int_dq_values_under_check') }}
 
 ),
 
-published_values as (
+rule_findings as (
 
-    select screened_values.*
-    from screened_values
-    inner join submission_statuses
-        on screened_values.submission_id = submission_statuses.submission_id
-    where submission_statuses.status in ('published', 'held')
-        and not screened_values.is_held
+    select * from {{ ref('stg_raw__dq_rule_findings') }}
 
 ),
 
--- One value per unit, period and indicator: when two winning files both carry it (e.g. an area
--- named by two sources) the newest file counts, and a code repeated inside one file keeps its
--- first cell, so downstream sums never double count.
+-- An error holds back exactly the values it is about: that unit, indicator and period.
+held_values as (
+
+    select distinct
+        org_unit_code,
+        period_code,
+        indicator_code
+    from rule_findings
+    where severity = 'error'
+        and indicator_code is not null
+
+),
+
 final as (
 
     select
-        org_unit_code,
-        period_code,
-        indicator_code,
-        value,
-        submission_id,
-        submitting_unit_code
-    from published_values
-    qualify row_number() over (
-        partition by org_unit_code, period_code, indicator_code
-        order by arrived_at desc, submission_id desc, sheet_name, cell_ref
-    ) = 1
+        values_under_check.org_unit_code,
+        values_under_check.period_code,
+        values_under_check.indicator_code,
+        values_under_check.value,
+        values_under_check.submission_id,
+        values_under_check.submitting_unit_code
+    from values_under_check
+    left join held_values
+        on values_under_check.org_unit_code = held_values.org_unit_code
+        and values_under_check.period_code = held_values.period_code
+        and values_under_check.indicator_code = held_values.indicator_code
+    where held_values.org_unit_code is null
 
 )
 

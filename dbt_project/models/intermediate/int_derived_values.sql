@@ -18,123 +18,59 @@ org_units as (
 
 ),
 
--- A denominator that is a reference element (population) is published per area, so such
--- indicators are "per population" and need an area to divide by.
-derived_indicators as (
+current_values as (
 
-    select
-        derived.indicator_code,
-        derived.numerator_code,
-        derived.numerator_subtract_code,
-        derived.denominator_code,
-        derived.factor,
-        coalesce(derived.numerator_window, 'period') as numerator_window,
-        coalesce(denominator_element.kind = 'reference', false) as is_per_population
-    from indicators as derived
-    left join indicators as denominator_element
-        on derived.denominator_code = denominator_element.indicator_code
-    where derived.kind = 'derived'
+    select * from {{ ref('int_current_values') }}
 
 ),
 
-numerators as (
+recomputed as (
 
-    select
-        derived_indicators.*,
-        element_values.org_unit_code,
-        element_values.org_unit_level,
-        element_values.period_code,
-        element_values.value as numerator_value,
-        element_values.months_expected,
-        element_values.months_present,
-        element_values.is_complete as numerator_is_complete
-    from derived_indicators
-    inner join element_values
-        on derived_indicators.numerator_code = element_values.indicator_code
-        and derived_indicators.numerator_window = element_values.window_kind
+    {{ derive_indicator_values('indicators', 'element_values', 'org_units') }}
 
 ),
 
--- An area divides by its own population; a facility by its catchment area's, and has no
--- per-population value when it serves no catchment (a provincial hospital).
-denominator_units as (
+-- A rate a unit typed into its workbook is never published as the rate: it is kept beside the
+-- recomputed one so that a difference can be shown to the unit.
+reported_rates as (
 
     select
-        numerators.*,
-        case
-            when not numerators.is_per_population then numerators.org_unit_code
-            when numerators.org_unit_level = 'area' then numerators.org_unit_code
-            else org_units.catchment_area_code
-        end as denominator_unit_code
-    from numerators
-    left join org_units
-        on numerators.org_unit_code = org_units.org_unit_code
+        current_values.indicator_code,
+        current_values.org_unit_code,
+        current_values.period_code,
+        current_values.value as reported_value,
+        current_values.submission_id
+    from current_values
+    inner join indicators
+        on current_values.indicator_code = indicators.indicator_code
+    where indicators.kind = 'derived'
 
 ),
 
-parts as (
-
-    select
-        denominator_units.*,
-        subtracted.value as subtract_value,
-        subtracted.is_complete as subtract_is_complete,
-        denominator.value as denominator_value,
-        denominator.is_complete as denominator_is_complete
-    from denominator_units
-    left join element_values as subtracted
-        on denominator_units.numerator_subtract_code = subtracted.indicator_code
-        and denominator_units.org_unit_code = subtracted.org_unit_code
-        and denominator_units.period_code = subtracted.period_code
-        and denominator_units.numerator_window = subtracted.window_kind
-    left join element_values as denominator
-        on denominator_units.denominator_code = denominator.indicator_code
-        and denominator_units.denominator_unit_code = denominator.org_unit_code
-        and denominator_units.period_code = denominator.period_code
-        and denominator.window_kind = 'period'
-    where denominator_units.denominator_unit_code is not null
-
-),
-
-computed as (
-
-    select
-        indicator_code,
-        org_unit_code,
-        org_unit_level,
-        period_code,
-        case
-            when numerator_subtract_code is null then numerator_value
-            else numerator_value - subtract_value
-        end as numerator,
-        denominator_value as denominator,
-        factor,
-        months_expected,
-        months_present,
-        numerator_is_complete
-            and coalesce(subtract_is_complete, numerator_subtract_code is null)
-            and coalesce(denominator_is_complete, false) as is_complete
-    from parts
-
-),
-
--- A zero or missing denominator gives no rate rather than an error or infinity.
+-- A reported rate whose parts are missing still gets a row (without a value), so that it can be
+-- flagged as unverifiable instead of silently disappearing.
 final as (
 
     select
-        indicator_code,
-        org_unit_code,
-        org_unit_level,
-        period_code,
-        case
-            when denominator is null or denominator = 0 then null
-            else numerator / denominator * factor
-        end as value,
-        numerator,
-        denominator,
-        months_expected,
-        months_present,
-        is_complete
-    from computed
+        coalesce(recomputed.indicator_code, reported_rates.indicator_code) as indicator_code,
+        coalesce(recomputed.org_unit_code, reported_rates.org_unit_code) as org_unit_code,
+        coalesce(recomputed.org_unit_level, org_units.org_unit_level, 'facility') as org_unit_level,
+        coalesce(recomputed.period_code, reported_rates.period_code) as period_code,
+        recomputed.value,
+        recomputed.numerator,
+        recomputed.denominator,
+        reported_rates.reported_value,
+        recomputed.months_expected,
+        recomputed.months_present,
+        coalesce(recomputed.is_complete, false) as is_complete,
+        reported_rates.submission_id as source_submission_id
+    from recomputed
+    full outer join reported_rates
+        on recomputed.indicator_code = reported_rates.indicator_code
+        and recomputed.org_unit_code = reported_rates.org_unit_code
+        and recomputed.period_code = reported_rates.period_code
+    left join org_units
+        on reported_rates.org_unit_code = org_units.org_unit_code
 
 )
 

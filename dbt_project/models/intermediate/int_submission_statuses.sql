@@ -6,26 +6,34 @@ submissions as (
 
 ),
 
-ingest_findings as (
+received_reports as (
 
-    select * from {{ ref('stg_raw__ingest_findings') }}
+    select * from {{ ref('int_dq_received_reports') }}
 
 ),
 
--- Newest arrival wins; the submission id breaks ties because it is the ledger order.
+findings as (
+
+    select * from {{ ref('int_dq_findings') }}
+
+),
+
+-- Every accepted file of a unit and period points at the one that won (int_dq_received_reports).
 winners as (
 
     select
-        submission_id,
-        first_value(submission_id) over (
-            partition by org_unit_code, period_code
-            order by arrived_at desc, submission_id desc
-        ) as winning_submission_id
+        submissions.submission_id,
+        received_reports.winning_submission_id
     from submissions
-    where intake_status = 'accepted'
+    inner join received_reports
+        on submissions.org_unit_code = received_reports.org_unit_code
+        and submissions.period_code = received_reports.period_code
+    where submissions.intake_status = 'accepted'
 
 ),
 
+-- A value is held back by an error about it, found at intake or by a data-quality rule; both kinds
+-- name the indicator, so an indicator-level error is one value held.
 finding_counts as (
 
     select
@@ -35,7 +43,8 @@ finding_counts as (
         count(*) filter (
             where severity = 'error' and indicator_code is not null
         ) as values_held
-    from ingest_findings
+    from findings
+    where submission_id is not null
     group by submission_id
 
 ),

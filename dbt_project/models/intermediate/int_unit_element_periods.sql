@@ -1,5 +1,14 @@
--- Materialised as a table: area sums, derived indicators and several tests all read it.
-{{ config(materialized='table') }}
+-- Materialised as a table (area sums, derived indicators and several tests read it), rebuilt
+-- only for the periods a run's new files touch (macros/affected_periods.sql).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='period_code',
+        on_schema_change='fail',
+        full_refresh=full_rebuild_without_periods(),
+    )
+}}
 
 with
 
@@ -24,12 +33,14 @@ periods as (
 windows as (
 
     select * from {{ ref('int_period_windows') }}
+    where {{ in_affected_periods('period_code') }}
 
 ),
 
 components as (
 
     select * from {{ ref('int_period_components') }}
+    where {{ in_affected_periods('period_code') }}
 
 ),
 
@@ -39,7 +50,8 @@ org_units as (
 
 ),
 
--- Derived indicators are recomputed from their parts at every level, never taken as typed.
+-- Derived indicators are recomputed from their parts at every level; a rate a unit typed is
+-- compared with the recomputed one in int_derived_values.
 reported_values as (
 
     select
@@ -135,7 +147,7 @@ rolled_up as (
                 >= coalesce(active_months.last_active_month_end, windows.window_end_date)
         end as is_complete,
         cast(null as bigint) as source_submission_id,
-        2 as precedence
+        1 as precedence
     from base_values
     inner join components
         on base_values.period_code = components.component_period_code
@@ -175,7 +187,7 @@ yearly_applied as (
         windows.months_in_window as months_present,
         true as is_complete,
         reported_values.submission_id as source_submission_id,
-        3 as precedence
+        2 as precedence
     from reported_values
     inner join windows
         on windows.window_start_date >= reported_values.start_date
@@ -189,9 +201,11 @@ yearly_applied as (
 
 ),
 
--- A value a unit reported for exactly this span (a quarterly survey, a year total) is the
--- unit's own figure and beats anything rebuilt from shorter periods.
-reported_as_is as (
+-- A value a unit reported for exactly this span. It is the value only when the unit reports
+-- nothing shorter for that element and year (a year total alone); otherwise the roll-up of the
+-- unit's months (or quarters) is the value, so that every period type agrees with its months at
+-- every level, and this figure is kept beside it as reported_value.
+exact_reports as (
 
     select
         windows.period_code,
@@ -204,7 +218,7 @@ reported_as_is as (
         windows.months_in_window as months_present,
         true as is_complete,
         reported_values.submission_id as source_submission_id,
-        1 as precedence
+        3 as precedence
     from reported_values
     inner join windows
         on windows.window_start_date = reported_values.start_date
@@ -214,32 +228,46 @@ reported_as_is as (
 
 candidates as (
 
-    select * from reported_as_is
-    union all
     select * from rolled_up
     union all
     select * from yearly_applied
+    union all
+    select * from exact_reports
 
 ),
 
-final as (
+chosen as (
 
-    select
-        org_unit_code,
-        indicator_code,
-        period_code,
-        window_kind,
-        aggregation,
-        value,
-        months_expected,
-        months_present,
-        is_complete,
-        source_submission_id
+    select *
     from candidates
     qualify row_number() over (
         partition by org_unit_code, indicator_code, period_code, window_kind
         order by precedence
     ) = 1
+
+),
+
+-- source_submission_id names the file behind reported_value, or the yearly figure applied.
+final as (
+
+    select
+        chosen.org_unit_code,
+        chosen.indicator_code,
+        chosen.period_code,
+        chosen.window_kind,
+        chosen.aggregation,
+        chosen.value,
+        exact_reports.value as reported_value,
+        chosen.months_expected,
+        chosen.months_present,
+        chosen.is_complete,
+        coalesce(exact_reports.source_submission_id, chosen.source_submission_id) as source_submission_id
+    from chosen
+    left join exact_reports
+        on chosen.org_unit_code = exact_reports.org_unit_code
+        and chosen.indicator_code = exact_reports.indicator_code
+        and chosen.period_code = exact_reports.period_code
+        and chosen.window_kind = exact_reports.window_kind
 
 )
 

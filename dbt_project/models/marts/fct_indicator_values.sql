@@ -1,14 +1,27 @@
+-- Rebuilt only for the periods a run's new files touch (macros/affected_periods.sql).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='period_code',
+        on_schema_change='fail',
+        full_refresh=full_rebuild_without_periods(),
+    )
+}}
+
 with
 
 element_values as (
 
     select * from {{ ref('int_element_values') }}
+    where {{ in_affected_periods('period_code') }}
 
 ),
 
 derived_values as (
 
     select * from {{ ref('int_derived_values') }}
+    where {{ in_affected_periods('period_code') }}
 
 ),
 
@@ -30,6 +43,7 @@ element_rows as (
         value,
         cast(null as double) as numerator,
         cast(null as double) as denominator,
+        reported_value,
         months_expected,
         months_present,
         is_complete,
@@ -49,13 +63,15 @@ derived_rows as (
         value,
         numerator,
         denominator,
+        reported_value,
         months_expected,
         months_present,
         is_complete,
-        cast(null as bigint) as source_submission_id
+        source_submission_id
     from derived_values
     -- No denominator (population not yet reported, no catchment area) means no indicator: a
     -- blank row would read as a gap in reporting rather than an indicator that does not apply.
+    -- A reported rate that cannot be recomputed is a finding (int_model_findings) instead.
     where value is not null
 
 ),
@@ -79,6 +95,7 @@ final as (
         cast(indicator_rows.value as double) as value,
         cast(indicator_rows.numerator as double) as numerator,
         cast(indicator_rows.denominator as double) as denominator,
+        cast(indicator_rows.reported_value as double) as reported_value,
         cast(indicator_rows.months_expected as integer) as months_expected,
         cast(indicator_rows.months_present as integer) as months_present,
         cast(indicator_rows.is_complete as boolean) as is_complete,

@@ -1,0 +1,44 @@
+{#
+    Incremental builds by period. The pipeline passes the periods touched by newly arrived files
+    as `--vars '{"periods": [...]}'` (orchestration/transform/period_vars.py widens a month to its
+    quarter, half year, nine months, year and the later year-to-date windows). Period-keyed models
+    then recompute only those periods and replace them with delete+insert on period_code; without
+    the variable they are rebuilt from scratch, which is always correct, e.g. after an edit to the
+    reference files.
+#}
+
+{% macro affected_period_codes() %}
+    {%- set codes = var('periods', none) -%}
+    {%- if codes is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if codes is string or codes is mapping or codes is not iterable -%}
+        {{ exceptions.raise_compiler_error("var 'periods' must be a list of period codes, got " ~ codes) }}
+    {%- endif -%}
+    {#- The codes are inlined into SQL, so only canonical period codes get through. -#}
+    {%- for code in codes -%}
+        {%- if code is not string or not modules.re.fullmatch('[0-9]{4}([0-9]{2}|Q[1-4]|S[12]|N9)?', code) -%}
+            {{ exceptions.raise_compiler_error("var 'periods' holds '" ~ code ~ "', not a period code like 202503, 2025Q1, 2025S1, 2025N9 or 2025") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(codes) }}
+{% endmacro %}
+
+
+{% macro full_rebuild_without_periods() %}
+    {#- Used as the `full_refresh` config: true forces a rebuild, none leaves it to --full-refresh. -#}
+    {{ return(true if affected_period_codes() is none else none) }}
+{% endmacro %}
+
+
+{% macro in_affected_periods(column) %}
+    {%- set codes = affected_period_codes() -%}
+    {#- A unit test without an input for `this` has no table to be incremental on. -#}
+    {%- if codes is none or this is none or not is_incremental() -%}
+        true
+    {%- elif codes | length == 0 -%}
+        false
+    {%- else -%}
+        {{ column }} in ({% for code in codes %}'{{ code }}'{{ ", " if not loop.last }}{% endfor %})
+    {%- endif -%}
+{% endmacro %}

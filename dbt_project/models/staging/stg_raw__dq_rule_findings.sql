@@ -1,0 +1,29 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'dq_rule_findings') }}
+
+),
+
+renamed as (
+
+    select
+        cast(org_unit_code as varchar) as org_unit_code,
+        cast(period_code as varchar) as period_code,
+        cast(indicator_code as varchar) as indicator_code,
+        cast(rule_code as varchar) as rule_code,
+        cast(severity as varchar) as severity,
+        cast(message_vi as varchar) as message_vi,
+        cast(message_en as varchar) as message_en,
+        cast(submission_id as bigint) as submission_id,
+        cast(file_name as varchar) as file_name,
+        cast(sheet_name as varchar) as sheet_name,
+        cast(cell_ref as varchar) as cell_ref,
+        cast(value_text as varchar) as value_text
+
+    from source
+
+)
+
+select * from renamed
