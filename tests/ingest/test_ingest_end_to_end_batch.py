@@ -41,6 +41,8 @@ def step_failures(result: dg.ExecuteInProcessResult) -> list[tuple[str, str]]:
     return failures
 
 
+QUARANTINED_COPY = "gui lai i01_unknown_unit.xlsx"
+
 def arrive(path: Path, hours: int) -> Path:
     os.utime(path, (RESUBMISSION_DAY + 3600 * hours, RESUBMISSION_DAY + 3600 * hours))
     return path
@@ -59,6 +61,7 @@ def published(tmp_path_factory):
         arrive(write_report(resubmissions / CORRECTED, period="Tháng 9/2025", values=[("OPD_VISITS", 1100)]), 48)
         arrive(shutil.copy(resubmissions / ORIGINAL, resubmissions / COPY), 72)
         demo_copy = arrive(shutil.copy(demo[0], paths.inbox_dir / f"gui lai {demo[0].name}"), 96)
+        arrive(shutil.copy(paths.inbox_dir / "corpus" / "i01_unknown_unit.xlsx", paths.inbox_dir / QUARANTINED_COPY), 100)
         result = run_warehouse_job(dg.DagsterInstance.ephemeral())
         assert result.success, step_failures(result)
         with duckdb.connect(str(paths.published_db), read_only=True) as connection:
@@ -110,6 +113,12 @@ def test_the_newest_resubmission_is_published_and_the_old_value_stays_queryable(
         {"file_name": CORRECTED, "value": 1100.0, "submission_status": "published",
          "published_from": corrected["arrived_at"], "published_until": None, "is_current": True},
     ]
+
+
+def test_copy_of_a_quarantined_file_is_a_duplicate_and_does_not_block_publishing(published):
+    connection, _, _, _ = published
+    [copy] = rows(connection, "select status, org_unit_code from marts.fct_submissions where file_name = ?", QUARANTINED_COPY)
+    assert copy == {"status": "duplicate", "org_unit_code": "QN-BV-KHONGCO"}
 
 
 def test_byte_identical_copies_are_duplicates_and_never_counted_twice(published):
