@@ -25,9 +25,16 @@
 {% endmacro %}
 
 
-{% macro full_rebuild_without_periods() %}
-    {#- Used as the `full_refresh` config: true forces a rebuild, none leaves it to --full-refresh. -#}
-    {{ return(true if affected_period_codes() is none else none) }}
+{% macro period_scoped_incremental() %}
+    {#- The one config of every period-keyed model. `full_refresh`: true forces a rebuild when no
+        periods are passed, none leaves it to --full-refresh. -#}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'delete+insert',
+        'unique_key': 'period_code',
+        'on_schema_change': 'fail',
+        'full_refresh': true if affected_period_codes() is none else none,
+    }) }}
 {% endmacro %}
 
 

@@ -1,13 +1,5 @@
 -- Rebuilt only for the periods a run's new files touch (macros/affected_periods.sql).
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='period_code',
-        on_schema_change='fail',
-        full_refresh=full_rebuild_without_periods(),
-    )
-}}
+{{ config(**period_scoped_incremental()) }}
 
 with
 
