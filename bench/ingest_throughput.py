@@ -127,7 +127,11 @@ def _parse_files(registry, paths: list[Path]) -> int:
     from orchestration.ingest.process import process_file
 
     today, limits = date.today(), IntakeLimits()
-    return sum(len(process_file(path, path.name, registry, today, limits).values) for path in paths)
+    values = 0
+    for path in paths:
+        content = path.read_bytes()
+        values += len(process_file(path.name, len(content), content, registry, today, limits).values)
+    return values
 
 
 def parse_stage(registry, paths: list[Path], workers: int) -> float:

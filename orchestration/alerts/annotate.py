@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from orchestration.alerts.labels import size_label
 from orchestration.alerts.model import FindingRow
-from orchestration.ingest.workbook_reader import Workbook, read_workbook
+from orchestration.ingest.workbook_reader import Workbook, read_received_workbook
 
 # Distinct from the template's pale-yellow input cells (FFF2CC), so a highlight always means a finding.
 HIGHLIGHT_COLOURS = {"error": "FFFF7F7F", "warning": "FFFFC000"}
@@ -60,13 +60,13 @@ class NoAnnotation:
 
 
 def annotate_submission(
-    source: Path | None, file_name: str, findings: Sequence[FindingRow], max_source_bytes: int
+    source: bytes | None, file_name: str, findings: Sequence[FindingRow], max_source_bytes: int
 ) -> AnnotatedWorkbook | NoAnnotation:
-    """`source`: the archived copy (None when the ledger has none); `file_name`: what the unit called
-    it, which decides the format."""
-    if source is None or not source.is_file():
+    """`source`: the archived copy's bytes (None when there is none), read only to one byte past
+    `max_source_bytes`; `file_name`: what the unit called it, which decides the format."""
+    if source is None:
         return NoAnnotation("không tìm thấy bản lưu của tệp đã gửi.", "the archived copy of the file was not found.")
-    if source.stat().st_size > max_source_bytes:
+    if len(source) > max_source_bytes:
         limit = size_label(max_source_bytes)
         return NoAnnotation(
             f"tệp gửi lên lớn hơn {limit} nên không tạo bản đánh dấu.",
@@ -101,23 +101,23 @@ def neutralise_formulas(workbook: XlsxWorkbook) -> None:
                 cell.data_type = "s"
 
 
-def _open_as_xlsx(source: Path, file_name: str) -> tuple[XlsxWorkbook, dict[str, Worksheet]] | None:
+def _open_as_xlsx(source: bytes, file_name: str) -> tuple[XlsxWorkbook, dict[str, Worksheet]] | None:
     if Path(file_name).suffix.lower() in (".xlsx", ".xlsm"):
         try:
             workbook = _values_instead_of_formulas(source)
             return workbook, {sheet.title: sheet for sheet in workbook.worksheets}
         except _OPENPYXL_READ_ERRORS:
             pass  # some producers write packages only calamine reads; rebuild from its grid instead
-    grid = read_workbook(source, file_name)
+    grid = read_received_workbook(file_name, len(source), source)
     if not isinstance(grid, Workbook):
         return None
     return _rebuild(grid)
 
 
-def _values_instead_of_formulas(source: Path) -> XlsxWorkbook:
+def _values_instead_of_formulas(source: bytes) -> XlsxWorkbook:
     """The cached values the unit saw; a formula never computed (no cached value) becomes its text."""
-    values = openpyxl.load_workbook(source, data_only=True)
-    formulas = openpyxl.load_workbook(source, read_only=True)
+    values = openpyxl.load_workbook(io.BytesIO(source), data_only=True)
+    formulas = openpyxl.load_workbook(io.BytesIO(source), read_only=True)
     try:
         for formula_sheet in formulas.worksheets:
             value_sheet = values[formula_sheet.title]

@@ -30,6 +30,7 @@ from orchestration.alerts.store import (
     notified_fingerprints,
     open_notified_findings,
 )
+from orchestration.ingest.archive import read_archived
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,20 @@ def _annotated_files(
     entries = []
     for submission_id, submission_findings in by_submission.items():
         file_name = submission_findings[0].file_name
-        source = archive_dir / archived[submission_id] if submission_id in archived else None
+        source = _archived_copy(archive_dir, archived.get(submission_id), max_bytes)
         annotated = annotate_submission(source, file_name, submission_findings, max_bytes)
         entries.append((file_name, submission_findings, annotated))
     return entries
+
+
+def _archived_copy(archive_dir: Path, archive_path: str | None, max_bytes: int) -> bytes | None:
+    """One byte more than an attachment may take, so a larger file is known as such unread."""
+    if archive_path is None:
+        return None
+    try:
+        return read_archived(archive_dir, archive_path, max_bytes + 1)
+    except OSError:
+        return None
 
 
 def _alert(

@@ -1,17 +1,22 @@
 """Content-addressed archive of every file received, kept before anything parses it.
 
-The archive is the evidence of what a unit sent: files are stored under their sha256
-(`ab/abcdef….xlsx`), written once, never overwritten or deleted, so re-running the intake or
-receiving the same bytes under another name costs nothing and changes nothing. The unit's file
-name never becomes part of a path: only a sanitised extension survives, which the workbook reader
-needs to pick the format.
+The archive is the evidence of what a unit sent. Files are stored as members of pack files:
+ordinary zip files under `packs/<yyyy>/<mm>/` that any unzip tool opens, each member named by the
+sha256 of its bytes (`<hash>.xlsx`) and stored as is (a workbook is already compressed). A pack is
+written once and never modified or deleted; the ledger's `archive_path` says where a file's bytes
+are (`packs/2025/11/<pack>.zip/<hash>.xlsx`). Bytes the ledger already holds are not archived
+again: their first copy is the evidence. The unit's file name never becomes part of a path: only
+a sanitised extension survives, which the workbook reader needs to pick the format.
+
+Why packs and not a file per report: creating a file costs 25 µs to 0.6 ms on the disks this runs
+on (it depends on what else the disk is doing), more than parsing the report, while appending to
+an open pack costs a few µs. A pack is closed before the intake records any of its files, so every
+path in the ledger points into a complete zip. A crash mid-pack leaves an unfinished pack that no
+ledger row points to; the files in it are still in the inbox and are archived again next run.
 
 A report is read into memory once, hashed, and those very bytes are archived, so the archive holds
-exactly what was hashed even if the unit overwrites the inbox file meanwhile. They are written
-straight under their final name: a rename per file cost five times the write on ext4, and a file
-torn by a crash is caught the next time those bytes arrive (the ledger never recorded them, so
-they do), because an existing archive file is only trusted when its own hash matches. Files too
-large to hold are streamed through a temporary file instead.
+exactly what was hashed even if the unit overwrites the inbox file meanwhile. Files too large to
+hold get a pack of their own, streamed through a temporary file and checked against the hash.
 """
 
 from __future__ import annotations
@@ -19,20 +24,28 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
 import tempfile
+import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from types import TracebackType
 
 _CHUNK_BYTES = 1 << 20
 IN_MEMORY_BYTES = 16 << 20  # above the default file-size limit: oversized files are archived too
+PACKS_FOLDER = "packs"
+_PACK_SUFFIX = ".zip/"
 _SAFE_EXTENSION = re.compile(r"[a-z0-9]{1,10}")
 _READ_ONLY = 0o444  # evidence: nothing in the pipeline may edit it in place
+# Member timestamps are the pack's: a zip stores local wall-clock time to the even second.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
 class ArchivedFile:
     content_hash: str  # sha256, hex
-    relative_path: str  # inside the archive, posix separators
+    relative_path: str  # inside the archive, posix separators: `<pack>.zip/<member>`
     size_bytes: int
 
 
@@ -59,72 +72,107 @@ def receive_file(source: Path) -> ReceivedFile:
     return ReceivedFile(digest.hexdigest(), size, None)
 
 
-def archive_received(source: Path, received: ReceivedFile, archive_dir: Path) -> ArchivedFile:
-    relative_path = archive_relative_path(received.content_hash, source.name)
-    destination = archive_dir / relative_path
-    if received.content is not None:
-        _write_new(received.content, received.content_hash, destination)
-    elif not _holds(destination, received.content_hash):
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        _stream_into_place(source, received.content_hash, destination)
-    return ArchivedFile(received.content_hash, relative_path, received.size_bytes)
+class ArchivePack:
+    """The pack one batch of files goes into. Created on the first file added, so a batch of files
+    already archived creates nothing; use as a context manager so the pack is always completed."""
+
+    def __init__(self, archive_dir: Path, opened_at: datetime) -> None:
+        self._archive_dir = archive_dir
+        self._opened_at = opened_at
+        self._relative_path: str | None = None
+        self._file = None
+        self._zip: zipfile.ZipFile | None = None
+        self._members: set[str] = set()
+
+    def add(self, source: Path, received: ReceivedFile) -> ArchivedFile:
+        member = member_name(received.content_hash, source.name)
+        if received.content is None:
+            relative_path = _stream_into_own_pack(source, received, member, self._archive_dir, self._opened_at)
+            return ArchivedFile(received.content_hash, relative_path, received.size_bytes)
+        if self._zip is None:
+            self._open()
+        assert self._zip is not None and self._file is not None and self._relative_path is not None
+        if member not in self._members:
+            self._zip.writestr(_member_info(member, self._opened_at), received.content)
+            # In the operating system's hands before the file is parsed: a parser crash loses nothing.
+            self._file.flush()
+            self._members.add(member)
+        return ArchivedFile(received.content_hash, f"{self._relative_path}/{member}", received.size_bytes)
+
+    def close(self) -> None:
+        if self._zip is not None and self._file is not None:
+            self._zip.close()
+            self._file.close()
+            self._zip = self._file = None
+
+    def __enter__(self) -> ArchivePack:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        self.close()
+
+    def _open(self) -> None:
+        relative_path = new_pack_path(self._opened_at)
+        path = self._archive_dir / relative_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _READ_ONLY), "wb")
+        self._zip = zipfile.ZipFile(self._file, "w")
+        self._relative_path = relative_path
 
 
-def archive_relative_path(content_hash: str, file_name: str) -> str:
+def new_pack_path(opened_at: datetime) -> str:
+    """Sorts by time; the random part keeps packs written at the same second by parallel workers apart."""
+    return f"{PACKS_FOLDER}/{opened_at:%Y/%m}/{opened_at:%Y%m%dT%H%M%S}-{secrets.token_hex(6)}.zip"
+
+
+def member_name(content_hash: str, file_name: str) -> str:
     extension = Path(file_name).suffix.lower().lstrip(".")
     suffix = f".{extension}" if _SAFE_EXTENSION.fullmatch(extension) else ""
-    return f"{content_hash[:2]}/{content_hash}{suffix}"
+    return f"{content_hash}{suffix}"
 
 
-def _holds(destination: Path, content_hash: str) -> bool:
+def read_archived(archive_dir: Path, relative_path: str, limit: int = -1) -> bytes:
+    """The bytes the ledger's `archive_path` points to, at most `limit` of them: a member of a
+    pack, or a plain file (how archives made before packs, and files put there by hand, are laid
+    out). A caller with a size limit reads one byte more than it and so learns the file is larger
+    without holding all of it."""
+    pack, separator, member = relative_path.partition(_PACK_SUFFIX)
+    if not separator:
+        with (archive_dir / relative_path).open("rb") as stored:
+            return stored.read(limit)
     try:
-        with destination.open("rb") as stored:
-            return hashlib.file_digest(stored, "sha256").hexdigest() == content_hash
-    except FileNotFoundError:
-        return False
+        with zipfile.ZipFile(archive_dir / f"{pack}.zip") as opened, opened.open(member) as stored:
+            return stored.read(limit)
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise FileNotFoundError(f"{relative_path} is not in the archive ({error})") from error
 
 
-def _write_new(content: bytes, content_hash: str, destination: Path) -> None:
-    """Create-exclusive first, as nearly every file is new: a lookup before would cost a syscall."""
-    try:
-        handle = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _READ_ONLY)
-    except FileNotFoundError:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _READ_ONLY)
-    except FileExistsError:
-        if not _holds(destination, content_hash):
-            _replace_torn(content, destination)
-        return
-    with os.fdopen(handle, "wb") as target:
-        target.write(content)
+def _member_info(member: str, opened_at: datetime) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(member, max(opened_at.timetuple()[:6], _ZIP_EPOCH))
+    info.external_attr = (0o100000 | _READ_ONLY) << 16  # a regular read-only file once extracted
+    return info
 
 
-def _replace_torn(content: bytes, destination: Path) -> None:
-    """The one overwrite there is: a file whose bytes do not match its name is no evidence."""
-    handle, temporary_name = tempfile.mkstemp(dir=destination.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(handle, "wb") as target:
-            target.write(content)
-        os.chmod(temporary_name, _READ_ONLY)
-        os.replace(temporary_name, destination)
-    except BaseException:
-        Path(temporary_name).unlink(missing_ok=True)
-        raise
-
-
-def _stream_into_place(source: Path, content_hash: str, destination: Path) -> None:
+def _stream_into_own_pack(
+    source: Path, received: ReceivedFile, member: str, archive_dir: Path, opened_at: datetime
+) -> str:
+    relative_path = new_pack_path(opened_at)
+    destination = archive_dir / relative_path
+    destination.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary_name = tempfile.mkstemp(dir=destination.parent, prefix=".incoming-")
     temporary = Path(temporary_name)
     try:
         digest = hashlib.sha256()
-        with os.fdopen(handle, "wb") as target, source.open("rb") as origin:
-            while chunk := origin.read(_CHUNK_BYTES):
-                digest.update(chunk)
-                target.write(chunk)
-        if digest.hexdigest() != content_hash:
+        with os.fdopen(handle, "wb") as target, zipfile.ZipFile(target, "w") as pack:
+            with source.open("rb") as origin, pack.open(_member_info(member, opened_at), "w", force_zip64=True) as entry:
+                while chunk := origin.read(_CHUNK_BYTES):
+                    digest.update(chunk)
+                    entry.write(chunk)
+        if digest.hexdigest() != received.content_hash:
             raise ChangedWhileReading(f"{source} changed while it was being archived")
         temporary.chmod(_READ_ONLY)
         os.replace(temporary, destination)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    return f"{relative_path}/{member}"

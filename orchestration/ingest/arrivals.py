@@ -80,7 +80,7 @@ def probably_new(candidates: list[Candidate], ledger: list[LedgerEntry]) -> int:
 def seen_before(ledger: list[LedgerEntry]) -> SeenBefore:
     return SeenBefore(
         processed=frozenset((entry.inbox_path, entry.content_hash) for entry in ledger),
-        content_hashes=frozenset(first_copies(ledger)),
+        archived={content_hash: entry.archive_path for content_hash, entry in first_copies(ledger).items()},
     )
 
 
@@ -90,7 +90,7 @@ def sort_out(
     """Walks the files in arrival order: the first copy of some bytes keeps its outcome, later
     copies become its duplicates (their outcome, if parsed alongside, is dropped)."""
     receipt = Receipt(arrivals=[], outcomes={}, duplicate_of={}, unreadable_paths=unreadable_paths)
-    originals = first_copies(ledger)
+    originals: dict[str, LedgerEntry | Arrival] = dict(first_copies(ledger))
     for candidate, intake in zip(candidates, intakes, strict=True):
         if intake.unreadable:
             receipt.unreadable_paths.append(candidate.inbox_path)
@@ -109,9 +109,9 @@ def sort_out(
     return receipt
 
 
-def first_copies(ledger: list[LedgerEntry]) -> dict[str, LedgerEntry | Arrival]:
+def first_copies(ledger: list[LedgerEntry]) -> dict[str, LedgerEntry]:
     """Content hash -> the first submission that brought those bytes (ledger is in id order)."""
-    first: dict[str, LedgerEntry | Arrival] = {}
+    first: dict[str, LedgerEntry] = {}
     for entry in ledger:
         if entry.intake_status != "duplicate":
             first.setdefault(entry.content_hash, entry)

@@ -1,11 +1,12 @@
 """One inbox file taken in: read and hashed, archived, then parsed and checked.
 
-The unit of work the worker processes run, so that archiving (a file creation per report, the
-slowest step on disk) is spread over the cores along with parsing, and each report is read from
-the inbox once. The ledger's memory travels with it: a (path, content) pair already recorded is
-left alone after hashing, and bytes already recorded under another path are archived but never
-parsed again (they are a duplicate). Copies of the same bytes arriving together are all parsed;
-the intake keeps the first by arrival and records the others as its duplicates.
+The unit of work the worker processes run (a batch of files, one archive pack), so that archiving
+is spread over the cores along with parsing, and each report is read from the inbox once. The
+ledger's memory travels with it: a (path, content) pair already recorded is left alone after
+hashing, and bytes already recorded under another path are neither archived nor parsed again
+(they are a duplicate, and their first copy is the evidence). Copies of the same bytes arriving
+together are all parsed; the intake keeps the first by arrival and records the others as its
+duplicates.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Mapping
 
-from orchestration.ingest.archive import ArchivedFile, archive_received, receive_file
+from orchestration.ingest.archive import ArchivedFile, ArchivePack, read_archived, receive_file
 from orchestration.ingest.limits import IntakeLimits
 from orchestration.ingest.process import FileOutcome, process_file
 from orchestration.lib.registry import Registry
@@ -31,7 +33,7 @@ class Candidate:
 @dataclass(frozen=True)
 class SeenBefore:
     processed: frozenset[tuple[str, str]]  # (inbox path, content hash) pairs in the ledger
-    content_hashes: frozenset[str]  # bytes the ledger holds an original of
+    archived: Mapping[str, str]  # content hash -> archive path, for bytes the ledger holds an original of
 
 
 @dataclass(frozen=True)
@@ -46,24 +48,34 @@ class IntakeContext:
     """Everything a file's intake needs besides the file; sent to each worker once."""
 
     archive_dir: Path
+    started_at: datetime  # names the packs this run writes
     seen: SeenBefore
     registry: Registry
     today: date
     limits: IntakeLimits
 
 
-def take_in(candidate: Candidate, context: IntakeContext) -> FileIntake:
+def take_in_batch(candidates: list[Candidate], context: IntakeContext) -> list[FileIntake]:
+    """One pack for the batch, complete before any result is handed back to be recorded."""
+    with ArchivePack(context.archive_dir, context.started_at) as pack:
+        return [take_in(candidate, context, pack) for candidate in candidates]
+
+
+def take_in(candidate: Candidate, context: IntakeContext, pack: ArchivePack) -> FileIntake:
     try:
         received = receive_file(candidate.path)
         if (candidate.inbox_path, received.content_hash) in context.seen.processed:
             return FileIntake(None, None)
-        archived = archive_received(candidate.path, received, context.archive_dir)
+        known_at = context.seen.archived.get(received.content_hash)
+        if known_at is not None:
+            return FileIntake(ArchivedFile(received.content_hash, known_at, received.size_bytes), None)
+        archived = pack.add(candidate.path, received)
+        content = received.content
+        if content is None and received.size_bytes <= context.limits.max_file_bytes:
+            content = read_archived(context.archive_dir, archived.relative_path)  # limits raised above memory
     except OSError:
         return FileIntake(None, None, unreadable=True)
-    if received.content_hash in context.seen.content_hashes:
-        return FileIntake(archived, None)
     outcome = process_file(
-        context.archive_dir / archived.relative_path, candidate.path.name, context.registry, context.today,
-        context.limits, received.content,
+        candidate.path.name, received.size_bytes, content, context.registry, context.today, context.limits
     )
     return FileIntake(archived, outcome)

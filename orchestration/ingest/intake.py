@@ -26,7 +26,7 @@ from orchestration.ingest.arrivals import (
     seen_before,
     sort_out,
 )
-from orchestration.ingest.file_intake import IntakeContext, take_in
+from orchestration.ingest.file_intake import IntakeContext, take_in_batch
 from orchestration.ingest.ledger import append_batch, load_ledger
 from orchestration.ingest.ledger_rows import (
     duplicate_columns,
@@ -80,16 +80,16 @@ def ingest_inbox(
     paths = scan_inbox(inbox_dir)
     unreadable_paths: list[str] = []
     candidates = in_arrival_order(paths, inbox_dir, unreadable_paths)
-    context = IntakeContext(archive_dir, seen_before(ledger), registry, today, limits)
+    ingested_at = datetime.now(LOCAL_TIMEZONE).replace(tzinfo=None)
+    context = IntakeContext(archive_dir, ingested_at, seen_before(ledger), registry, today, limits)
     if probably_new(candidates, ledger) > PARALLEL_THRESHOLD:
         intakes = take_in_workers(candidates, context)
     else:
-        intakes = [take_in(candidate, context) for candidate in candidates]
+        intakes = take_in_batch(candidates, context)
     receipt = sort_out(candidates, intakes, ledger, unreadable_paths)
 
     next_id = max((entry.submission_id for entry in ledger), default=0) + 1
     ids = {a.inbox_path: next_id + i for i, a in enumerate(receipt.arrivals)}
-    ingested_at = datetime.now(LOCAL_TIMEZONE).replace(tzinfo=None)
     submissions, values, findings = [], [], []
     for arrival in receipt.arrivals:
         submission_id = ids[arrival.inbox_path]

@@ -76,6 +76,7 @@ class LedgerEntry:
     inbox_path: str
     content_hash: str
     file_name: str
+    archive_path: str
     intake_status: str
     org_unit_code: str | None
     period_code: str | None
@@ -86,7 +87,7 @@ class LedgerEntry:
 
 def load_ledger(connection: duckdb.DuckDBPyConnection) -> list[LedgerEntry]:
     rows = connection.execute(
-        """select submission_id, inbox_path, content_hash, file_name, intake_status,
+        """select submission_id, inbox_path, content_hash, file_name, archive_path, intake_status,
                   org_unit_code, period_code, period_text, file_size_bytes, arrived_at
            from raw.submissions order by submission_id"""
     ).fetchall()

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Mapping
 
 from orchestration.ingest.findings import FileRejection, Finding, reject
 from orchestration.ingest.identity_checks import AcceptedValue, check_submission
 from orchestration.ingest.limits import IntakeLimits
 from orchestration.ingest.submission_parser import declared_identity, find_header, parse_submission
-from orchestration.ingest.workbook_reader import read_workbook
+from orchestration.ingest.workbook_reader import read_received_workbook
 from orchestration.lib.periods import PeriodError, parse_period
 from orchestration.lib.registry import Registry
 
@@ -65,12 +64,12 @@ def _unreadable(file_name: str, error: BaseException) -> FileOutcome:
 
 
 def process_file(
-    archive_path: Path, file_name: str, registry: Registry, today: date, limits: IntakeLimits = IntakeLimits(),
-    content: bytes | None = None,
+    file_name: str, size_bytes: int, content: bytes | None, registry: Registry, today: date,
+    limits: IntakeLimits = IntakeLimits(),
 ) -> FileOutcome:
-    """`content`: the archived bytes when the caller still holds them, saving a second read."""
+    """`content`: the archived bytes; None only for a file above the size limit, refused unread."""
     try:
-        workbook = read_workbook(archive_path, file_name, limits, content)
+        workbook = read_received_workbook(file_name, size_bytes, content, limits)
         if isinstance(workbook, FileRejection):
             return _rejected(workbook)
         parsed = parse_submission(workbook.sheets, file_name)

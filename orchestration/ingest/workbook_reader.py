@@ -64,13 +64,22 @@ class _LimitExceeded(Exception):
         self.rejection = rejection
 
 
-def read_workbook(
-    path: Path, file_name: str, limits: IntakeLimits = IntakeLimits(), content: bytes | None = None
+def read_workbook(path: Path, file_name: str, limits: IntakeLimits = IntakeLimits()) -> Workbook | FileRejection:
+    """A workbook on disk; `file_name` is what the unit called the file, which decides the format
+    and is the name every message uses. The size is checked before a byte is read."""
+    try:
+        size_bytes = path.stat().st_size
+        content = path.read_bytes() if size_bytes <= limits.max_file_bytes else None
+    except OSError as error:
+        return _corrupt(file_name, file_format_of(file_name), error)
+    return read_received_workbook(file_name, size_bytes, content, limits)
+
+
+def read_received_workbook(
+    file_name: str, size_bytes: int, content: bytes | None, limits: IntakeLimits = IntakeLimits()
 ) -> Workbook | FileRejection:
-    """`path` is where the bytes are (the archive copy), unless the caller already holds them in
-    `content`; `file_name` is what the unit called the file, which decides the format and is the
-    name every message uses. The size is checked before a byte is read and the package before
-    calamine sees it."""
+    """`content` may be None only for a file above the size limit, which is refused unread. The
+    package is checked before calamine sees it."""
     file_format = file_format_of(file_name)
     if file_format not in SUPPORTED_FORMATS:
         return reject(
@@ -78,12 +87,11 @@ def read_workbook(
             f"định dạng '.{file_format}' không được nhận.", f"the format '.{file_format}' is not accepted.",
             "gửi báo cáo dạng .xlsx (hoặc .xls, .ods, .csv).", "send the report as .xlsx (or .xls, .ods, .csv).",
         )
+    too_large = check_file_size(size_bytes, limits, file_name)
+    if too_large is not None:
+        return too_large
+    assert content is not None, "only files above the size limit come without their bytes"
     try:
-        too_large = check_file_size(len(content) if content is not None else path.stat().st_size, limits, file_name)
-        if too_large is not None:
-            return too_large
-        if content is None:
-            content = path.read_bytes()
         if not content:
             return _empty(file_name, "tệp rỗng (0 byte).", "the file is empty (0 bytes).")
         if file_format == "csv":
@@ -108,12 +116,7 @@ def read_workbook(
             "in Excel choose Save As > 'CSV UTF-8', or send the .xlsx file.",
         )
     except (CalamineError, OSError, ValueError, OverflowError, csv.Error) as error:
-        return reject(
-            "ING_CORRUPT_FILE", file_name,
-            f"không mở được tệp (tệp hỏng hoặc sai định dạng '.{file_format}': {error}).",
-            f"the file cannot be opened (damaged, or not really a '.{file_format}' file: {error}).",
-            _FIX_RESAVE_VI, _FIX_RESAVE_EN,
-        )
+        return _corrupt(file_name, file_format, error)
     if not sheets or all(sheet.is_empty for sheet in sheets):
         return _empty(file_name, "tệp không có trang tính nào có dữ liệu.", "no sheet in the file holds any data.")
     return Workbook(file_format, tuple(sheets))
@@ -183,6 +186,15 @@ def sniff_delimiter(text: str) -> str:
 def _blanks_to_none(row: list[Cell]) -> tuple[Cell, ...]:
     """Readers give empty cells as ''; a list comprehension is 3x faster than a call per cell."""
     return tuple([None if value == "" else value for value in row])
+
+
+def _corrupt(file_name: str, file_format: str, error: Exception) -> FileRejection:
+    return reject(
+        "ING_CORRUPT_FILE", file_name,
+        f"không mở được tệp (tệp hỏng hoặc sai định dạng '.{file_format}': {error}).",
+        f"the file cannot be opened (damaged, or not really a '.{file_format}' file: {error}).",
+        _FIX_RESAVE_VI, _FIX_RESAVE_EN,
+    )
 
 
 def _empty(file_name: str, problem_vi: str, problem_en: str) -> FileRejection:

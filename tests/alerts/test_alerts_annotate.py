@@ -37,7 +37,7 @@ def test_xlsx_highlights_exactly_the_faulty_cells_each_with_a_bilingual_comment(
                              {"OPD_VISITS": 1200, "LIVE_BIRTHS": "abc", "DOCTORS": -5})
     findings = [finding("D7"), finding("D8", "warning"), finding("D7", "warning", rule="VAL_OUTLIER"),
                 finding(None, sheet=None, rule="ING_NO_DATE")]
-    result = annotate_submission(source, "bao_cao.xlsx", findings, LIMIT)
+    result = annotate_submission(source.read_bytes(), "bao_cao.xlsx", findings, LIMIT)
     workbook = open_annotated(result)
     faulty = {(SHEET, "D7"), (SHEET, "D8")}
     assert highlighted_cells(workbook, COLOURS) == faulty == set(result.marked_cells)
@@ -62,7 +62,7 @@ def test_text_that_looks_like_a_formula_stays_text_and_formulas_become_values(tm
         sheet[cell].data_type = "s"
     sheet["D10"] = "=SUM(D6:D9)"  # a real formula, saved without a cached value
     workbook.save(source)
-    annotated = open_annotated(annotate_submission(source, "bao_cao.xlsx", [finding("D6")], LIMIT))[SHEET]
+    annotated = open_annotated(annotate_submission(source.read_bytes(), "bao_cao.xlsx", [finding("D6")], LIMIT))[SHEET]
     for cell in ("E6", "E7", "E8", "E9", "D10"):
         assert annotated[cell].data_type == "s", cell
     assert annotated["E6"].value.startswith("=HYPERLINK")
@@ -77,7 +77,7 @@ def test_csv_is_rebuilt_as_xlsx_with_the_same_cell_references(tmp_path):
                           ["Mã chỉ số", "Tên chỉ số", "Giá trị", "Ghi chú"],
                           ["OPD_VISITS", "Khám bệnh", "12,5", "=cmd|' /C calc'!A0"]])
     sheet_name = "QN-TTYT-HL_202503"
-    result = annotate_submission(source, source.name, [finding("C5", sheet=sheet_name)], LIMIT)
+    result = annotate_submission(source.read_bytes(), source.name, [finding("C5", sheet=sheet_name)], LIMIT)
     workbook = open_annotated(result)
     assert highlighted_cells(workbook, COLOURS) == set(commented_cells(workbook)) == {(sheet_name, "C5")}
     assert workbook[sheet_name]["D5"].data_type == "s"
@@ -88,7 +88,7 @@ def test_csv_is_rebuilt_as_xlsx_with_the_same_cell_references(tmp_path):
 def test_a_long_csv_name_still_makes_a_valid_sheet(tmp_path):
     source = tmp_path / "bao_cao_thang_3_nam_2025_tram_y_te_phuong_hong_hai.csv"
     source.write_text("Mã chỉ số,Giá trị\nOPD_VISITS,abc\n", encoding="utf-8")
-    workbook = open_annotated(annotate_submission(source, source.name, [finding("B2", sheet=source.stem)], LIMIT))
+    workbook = open_annotated(annotate_submission(source.read_bytes(), source.name, [finding("B2", sheet=source.stem)], LIMIT))
     (title,) = workbook.sheetnames
     assert len(title) <= 31
     assert highlighted_cells(workbook, COLOURS) == {(title, "B2")}
@@ -103,11 +103,8 @@ def test_a_long_csv_name_still_makes_a_valid_sheet(tmp_path):
     ],
     ids=["archive-missing", "corrupt", "too-large"],
 )
-def test_no_annotation_when_the_file_cannot_be_used(tmp_path, content, name, limit):
-    source = tmp_path / name
-    if content is not None:
-        source.write_bytes(content)
-    result = annotate_submission(source if content is not None else None, name, [finding("D6")], limit)
+def test_no_annotation_when_the_file_cannot_be_used(content, name, limit):
+    result = annotate_submission(content, name, [finding("D6")], limit)
     assert isinstance(result, NoAnnotation)
     assert result.reason_vi and result.reason_en
 
@@ -122,7 +119,7 @@ def test_an_xlsx_openpyxl_cannot_read_is_rebuilt_from_the_grid(tmp_path):
         for item in original.infolist():
             data = original.read(item)
             copy.writestr(item, BOGUS_STYLES if item.filename == "xl/styles.xml" else data)
-    result = annotate_submission(damaged, "bao_cao.xlsx", [finding("D6")], LIMIT)
+    result = annotate_submission(damaged.read_bytes(), "bao_cao.xlsx", [finding("D6")], LIMIT)
     workbook = open_annotated(result)
     assert highlighted_cells(workbook, COLOURS) == {(SHEET, "D6")}
     assert workbook[SHEET]["B2"].value == "QN-TYT-HONGHAI"
@@ -132,7 +129,7 @@ def test_ods_is_rebuilt_as_xlsx_and_marked_like_xlsx(tmp_path):
     rows = [["Mã đơn vị:", "QN-CDC"], ["Kỳ báo cáo:", "Tháng 3/2025"], [],
             ["Mã chỉ số", "Giá trị", "Ghi chú"], ["MEASLES_CASES", "mười", "@nhắc"], ["DENGUE_CASES", 4, None]]
     source = write_ods(tmp_path / "cdc_t3.ods", "Biểu CDC", rows)
-    result = annotate_submission(source, source.name, [finding("B5", sheet="Biểu CDC")], LIMIT)
+    result = annotate_submission(source.read_bytes(), source.name, [finding("B5", sheet="Biểu CDC")], LIMIT)
     workbook = open_annotated(result)
     assert highlighted_cells(workbook, COLOURS) == set(commented_cells(workbook)) == {("Biểu CDC", "B5")}
     assert workbook["Biểu CDC"]["B6"].value == 4

@@ -2,93 +2,129 @@ from __future__ import annotations
 
 import hashlib
 import stat
+import zipfile
+from datetime import datetime
 
 import pytest
 
 from orchestration.ingest.archive import (
     IN_MEMORY_BYTES,
-    ArchivedFile,
+    ArchivePack,
     ChangedWhileReading,
-    archive_received,
-    archive_relative_path,
+    member_name,
+    read_archived,
     receive_file,
 )
 
-
-def archive_file(source, archive_dir) -> ArchivedFile:
-    return archive_received(source, receive_file(source), archive_dir)
+OPENED_AT = datetime(2025, 11, 25, 9, 30, 15)
 
 
-def test_archived_under_its_sha256(tmp_path):
+def packs(archive_dir) -> list:
+    return sorted(p for p in archive_dir.rglob("*") if p.is_file())
+
+
+def test_a_file_is_archived_as_a_pack_member_named_by_its_sha256(tmp_path):
     source = tmp_path / "inbox" / "Báo cáo T3.XLSX"
     source.parent.mkdir()
     source.write_bytes(b"some workbook bytes")
     digest = hashlib.sha256(b"some workbook bytes").hexdigest()
-
-    archived = archive_file(source, tmp_path / "archive")
-
-    assert archived.content_hash == digest
-    assert archived.relative_path == f"{digest[:2]}/{digest}.xlsx"
-    assert archived.size_bytes == len(b"some workbook bytes")
-    stored = tmp_path / "archive" / archived.relative_path
-    assert stored.read_bytes() == b"some workbook bytes"
-    assert not stored.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-
-
-def test_archiving_is_idempotent_and_leaves_no_temporary_files(tmp_path):
-    first = tmp_path / "a.csv"
-    second = tmp_path / "copy of a.csv"
-    first.write_bytes(b"1;2")
-    second.write_bytes(b"1;2")
     archive = tmp_path / "archive"
 
-    results = {archive_file(first, archive), archive_file(first, archive), archive_file(second, archive)}
+    with ArchivePack(archive, OPENED_AT) as pack:
+        archived = pack.add(source, receive_file(source))
 
-    assert len(results) == 1
-    assert [p.relative_to(archive).as_posix() for p in archive.rglob("*") if p.is_file()] == [results.pop().relative_path]
+    assert archived.content_hash == digest and archived.size_bytes == len(b"some workbook bytes")
+    pack_path, member = archived.relative_path.rsplit("/", 1)
+    assert pack_path.startswith("packs/2025/11/20251125T093015-") and pack_path.endswith(".zip")
+    assert member == f"{digest}.xlsx"
+    assert read_archived(archive, archived.relative_path) == b"some workbook bytes"
+    with zipfile.ZipFile(archive / pack_path) as opened:  # an ordinary zip any tool can open
+        assert opened.namelist() == [member] and opened.testzip() is None
+        assert opened.getinfo(member).compress_type == zipfile.ZIP_STORED
+    assert not (archive / pack_path).stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
 
 
-def test_never_overwrites_an_archived_file(tmp_path):
+def test_one_pack_per_batch_holds_each_content_once(tmp_path):
+    first, second, other = tmp_path / "a.csv", tmp_path / "copy of a.csv", tmp_path / "b.csv"
+    first.write_bytes(b"1;2")
+    second.write_bytes(b"1;2")
+    other.write_bytes(b"3;4")
+    archive = tmp_path / "archive"
+
+    with ArchivePack(archive, OPENED_AT) as pack:
+        results = [pack.add(path, receive_file(path)) for path in (first, second, other)]
+
+    assert results[0] == results[1] != results[2]
+    [pack_file] = packs(archive)
+    with zipfile.ZipFile(pack_file) as opened:
+        assert sorted(opened.namelist()) == sorted({r.relative_path.rsplit("/", 1)[1] for r in results})
+    assert read_archived(archive, results[2].relative_path) == b"3;4"
+
+
+def test_a_batch_with_nothing_to_archive_creates_no_pack(tmp_path):
+    with ArchivePack(tmp_path / "archive", OPENED_AT):
+        pass
+    assert not (tmp_path / "archive").exists()
+
+
+def test_packs_are_never_reused_or_overwritten(tmp_path):
     source = tmp_path / "a.csv"
     source.write_bytes(b"original")
     archive = tmp_path / "archive"
-    archived = archive_file(source, archive)
-    stored = archive / archived.relative_path
+    with ArchivePack(archive, OPENED_AT) as pack:
+        first = pack.add(source, receive_file(source))
+    stored = packs(archive)[0]
     mtime = stored.stat().st_mtime_ns
 
-    archive_file(source, archive)
+    with ArchivePack(archive, OPENED_AT) as pack:
+        second = pack.add(source, receive_file(source))
 
     assert stored.stat().st_mtime_ns == mtime
+    assert first.relative_path != second.relative_path and len(packs(archive)) == 2
 
 
-def test_a_torn_archive_file_is_replaced_not_trusted(tmp_path):
-    """A crash mid-write leaves a short file under the hash's name; the bytes arrive again
-    (the ledger never recorded them) and the archive is repaired."""
+def test_a_member_is_on_disk_before_the_pack_is_finished(tmp_path):
+    """Archived before parsing: a crash while parsing still leaves the bytes, with their zip header."""
     source = tmp_path / "a.xlsx"
     source.write_bytes(b"whole workbook")
-    received = receive_file(source)
-    stored = tmp_path / "archive" / archive_relative_path(received.content_hash, source.name)
-    stored.parent.mkdir(parents=True)
-    stored.write_bytes(b"whole")
-
-    archive_received(source, received, tmp_path / "archive")
-
-    assert stored.read_bytes() == b"whole workbook"
-    assert not stored.stat().st_mode & stat.S_IWUSR
-    assert [p.name for p in stored.parent.iterdir()] == [stored.name]
+    archive = tmp_path / "archive"
+    with ArchivePack(archive, OPENED_AT) as pack:
+        pack.add(source, receive_file(source))
+        assert b"whole workbook" in packs(archive)[0].read_bytes()
 
 
-def test_a_file_too_large_to_hold_is_streamed_and_hashed_the_same(tmp_path):
+def test_reading_is_bounded_and_a_missing_member_is_not_found(tmp_path):
+    source = tmp_path / "a.csv"
+    source.write_bytes(b"0123456789")
+    archive = tmp_path / "archive"
+    with ArchivePack(archive, OPENED_AT) as pack:
+        archived = pack.add(source, receive_file(source))
+
+    assert read_archived(archive, archived.relative_path, 4) == b"0123"
+    with pytest.raises(FileNotFoundError):
+        read_archived(archive, archived.relative_path.replace(archived.content_hash, "0" * 64))
+
+
+def test_a_plain_file_in_the_archive_is_read_too(tmp_path):
+    (tmp_path / "ab").mkdir()
+    (tmp_path / "ab" / "abcd.xlsx").write_bytes(b"archived before packs")
+    assert read_archived(tmp_path, "ab/abcd.xlsx") == b"archived before packs"
+
+
+def test_a_file_too_large_to_hold_is_streamed_into_its_own_pack_and_hashed_the_same(tmp_path):
     source = tmp_path / "huge.xlsx"
     content = b"x" * (IN_MEMORY_BYTES + 10)
     source.write_bytes(content)
+    archive = tmp_path / "archive"
 
     received = receive_file(source)
-    archived = archive_received(source, received, tmp_path / "archive")
+    with ArchivePack(archive, OPENED_AT) as pack:
+        archived = pack.add(source, received)
 
     assert received.content is None and received.size_bytes == len(content)
     assert archived.content_hash == hashlib.sha256(content).hexdigest()
-    assert (tmp_path / "archive" / archived.relative_path).read_bytes() == content
+    assert read_archived(archive, archived.relative_path) == content
+    assert [p.suffix for p in packs(archive)] == [".zip"]
 
 
 def test_a_large_file_changing_while_streamed_is_not_archived(tmp_path):
@@ -97,9 +133,9 @@ def test_a_large_file_changing_while_streamed_is_not_archived(tmp_path):
     received = receive_file(source)
     source.write_bytes(b"y" * (IN_MEMORY_BYTES + 10))
 
-    with pytest.raises(ChangedWhileReading):
-        archive_received(source, received, tmp_path / "archive")
-    assert [p for p in (tmp_path / "archive").rglob("*") if p.is_file()] == []
+    with pytest.raises(ChangedWhileReading), ArchivePack(tmp_path / "archive", OPENED_AT) as pack:
+        pack.add(source, received)
+    assert packs(tmp_path / "archive") == []
 
 
 @pytest.mark.parametrize(
@@ -117,4 +153,4 @@ def test_a_large_file_changing_while_streamed_is_not_archived(tmp_path):
 )
 def test_only_a_sanitised_extension_survives_from_the_file_name(file_name, suffix):
     digest = "ab" + "0" * 62
-    assert archive_relative_path(digest, file_name) == f"ab/{digest}{suffix}"
+    assert member_name(digest, file_name) == f"{digest}{suffix}"

@@ -14,8 +14,11 @@ import orchestration.ingest.intake as intake
 import orchestration.ingest.process as process
 import orchestration.ingest.workers as workers
 from ingest_builders import FIRST_VALUE_ROW, SHEET, TODAY, make_registry, report_rows, write_csv, write_ods, write_report
-from orchestration.ingest.arrivals import scan_inbox
+from orchestration.ingest.archive import read_archived
+from orchestration.ingest.arrivals import in_arrival_order, scan_inbox
+from orchestration.ingest.file_intake import IntakeContext, SeenBefore
 from orchestration.ingest.intake import IntakeSummary, ingest_inbox
+from orchestration.ingest.limits import IntakeLimits
 
 REGISTRY = make_registry()
 T0 = datetime(2025, 4, 5, 1, 0, tzinfo=timezone.utc)  # 08:00 in Vietnam
@@ -110,7 +113,7 @@ def test_a_mixed_batch(warehouse):
     assert (ledger[4]["values_read"], ledger[4]["values_rejected"]) == (2, 1)
     assert ledger[3]["org_unit_code"] is None and "c_corrupt.xlsx" in ledger[3]["reason_vi"]
     for entry in ledger:
-        assert (archive / entry["archive_path"]).read_bytes() == (inbox / entry["inbox_path"]).read_bytes()
+        assert read_archived(archive, entry["archive_path"]) == (inbox / entry["inbox_path"]).read_bytes()
 
     values = rows(connection, "select * from raw.submitted_values order by submission_id, cell_ref")
     assert [(v["submission_id"], v["org_unit_code"], v["period_code"], v["indicator_code"], v["value"], v["value_text"], v["cell_ref"])
@@ -276,6 +279,7 @@ def test_many_files_are_parsed_in_worker_processes_with_the_same_result(warehous
 
     monkeypatch.setattr(intake, "PARALLEL_THRESHOLD", 2)
     monkeypatch.setattr(workers, "ProcessPoolExecutor", RecordedPool)
+    monkeypatch.setattr(workers, "CHUNK_FILES", 1)  # chunks for the pool and for this process alike
     arrived(write_report(inbox / "a.xlsx"), 0)
     arrived(semicolon_csv_report(inbox / "b.csv"), 1)
     arrived(write_report(inbox / "c.xlsx", unit_code="QN-KHONGCO"), 2)
@@ -347,3 +351,25 @@ def test_a_file_that_cannot_be_read_from_the_inbox_is_retried_later(warehouse, m
     monkeypatch.setattr(file_intake, "receive_file", real_receive)
     assert run(warehouse, "run-2").new_files == 1
     assert [s["inbox_path"] for s in submissions(connection)] == ["ok.xlsx", "locked.xlsx"]
+
+
+def test_results_keep_arrival_order_whichever_process_took_each_chunk(tmp_path, monkeypatch):
+    """The pool starts on the front while this process works from the back; results come back in
+    arrival order whoever took each chunk, and each chunk's files are in a complete pack of its own."""
+    inbox, archive = tmp_path / "inbox", tmp_path / "archive"
+    inbox.mkdir()
+    names = [f"f{number:02d}.xlsx" for number in range(24)]
+    for number, name in enumerate(names):
+        arrived(write_report(inbox / name, period=f"Tháng {number % 12 + 1}/2024"), number)
+    candidates = in_arrival_order(scan_inbox(inbox), inbox, [])
+    context = IntakeContext(archive, datetime(2025, 4, 10), SeenBefore(frozenset(), {}), REGISTRY, TODAY, IntakeLimits())
+    monkeypatch.setattr(workers, "CHUNK_FILES", 1)
+
+    intakes = workers.take_in_workers(candidates, context)
+
+    assert [i.outcome.declared["period"] for i in intakes] == [f"Tháng {n % 12 + 1}/2024" for n in range(24)]
+    assert all(i.outcome.intake_status == "accepted" for i in intakes)
+    packs = {i.archived.relative_path.rsplit("/", 1)[0] for i in intakes}
+    assert len(packs) == 24  # one pack per chunk, every one complete
+    for candidate, each in zip(candidates, intakes, strict=True):
+        assert read_archived(archive, each.archived.relative_path) == candidate.path.read_bytes()
