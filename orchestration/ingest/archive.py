@@ -126,7 +126,7 @@ def new_pack_path(opened_at: datetime) -> str:
 
 
 def member_name(content_hash: str, file_name: str) -> str:
-    extension = Path(file_name).suffix.lower().lstrip(".")
+    extension = os.path.splitext(file_name)[1].lower().lstrip(".")
     suffix = f".{extension}" if _SAFE_EXTENSION.fullmatch(extension) else ""
     return f"{content_hash}{suffix}"
 

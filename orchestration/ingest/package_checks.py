@@ -12,15 +12,14 @@ zip or XML; its grid is bounded by the format (65,536 x 256) and checked once ca
 from __future__ import annotations
 
 import functools
-import io
 import re
 import struct
-import zipfile
 import zlib
 
 from orchestration.ingest.findings import FileRejection, reject
 from orchestration.ingest.limits import RATIO_FLOOR_BYTES, IntakeLimits
 from orchestration.ingest.text import column_letters
+from orchestration.ingest.zip_directory import DamagedZip, ZipPart, is_zip, read_directory
 
 ZIP_FORMATS = frozenset({"xlsx", "ods"})
 
@@ -31,6 +30,7 @@ _PROLOG_BYTES = 1024  # real prologs are under 200 bytes; a longer one only serv
 # Input that always inflates to a wanted length: deflate codes are at most 15 bits (factor 2) plus
 # block headers.
 _DEFLATE_OVERHEAD = 1024
+_STORED, _DEFLATED = 0, 8  # the two compression methods Office and LibreOffice write
 _LOCAL_HEADER = struct.Struct("<4s5H3I2H")  # zip local file header, up to the name and extra lengths
 # Root elements of the parts holding cells; the others (styles, strings, relationships) only get
 # the prolog check.
@@ -62,18 +62,14 @@ def check_file_size(size: int, limits: IntakeLimits, file_name: str) -> FileReje
 def check_package(content: bytes, file_format: str, limits: IntakeLimits, file_name: str) -> FileRejection | None:
     """None when the bytes are safe to hand to calamine (or are no zip at all: the reader then
     reports them as encrypted or damaged)."""
-    if file_format not in ZIP_FORMATS:
+    if file_format not in ZIP_FORMATS or not is_zip(content):
         return None
     try:
-        package = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
-        return None
-    try:
-        with package:
-            return _directory_problem(package, limits, file_name) or _parts_problem(
-                package, content, file_format, limits, file_name
-            )
-    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as error:
+        parts = read_directory(content)
+        return _directory_problem(parts, limits, file_name) or _parts_problem(
+            parts, content, file_format, limits, file_name
+        )
+    except (DamagedZip, struct.error, UnicodeDecodeError, zlib.error) as error:
         # Broken headers or streams, encrypted or exotically compressed parts: not a real workbook.
         return reject(
             "ING_CORRUPT_FILE", file_name,
@@ -84,8 +80,7 @@ def check_package(content: bytes, file_format: str, limits: IntakeLimits, file_n
         )
 
 
-def _directory_problem(package: zipfile.ZipFile, limits: IntakeLimits, file_name: str) -> FileRejection | None:
-    parts = package.infolist()
+def _directory_problem(parts: list[ZipPart], limits: IntakeLimits, file_name: str) -> FileRejection | None:
     if len(parts) > limits.max_zip_entries:
         return reject(
             "ING_LIMIT_ZIP_ENTRIES", file_name,
@@ -116,14 +111,14 @@ def _directory_problem(package: zipfile.ZipFile, limits: IntakeLimits, file_name
 
 
 def _parts_problem(
-    package: zipfile.ZipFile, content: bytes, file_format: str, limits: IntakeLimits, file_name: str
+    parts: list[ZipPart], content: bytes, file_format: str, limits: IntakeLimits, file_name: str
 ) -> FileRejection | None:
     """Every XML part's prolog for a DTD; sheet parts (told by their root element) in full for how
     far their cells reach. Parts are inflated straight from the bytes with zlib, only as far as
     needed: zipfile's per-part reader cost more than calamine's parsing."""
     sheet_root = _XLSX_SHEET_ROOT if file_format == "xlsx" else _ODS_SHEET_ROOT
     view = memoryview(content)
-    for part in package.infolist():
+    for part in parts:
         if not part.filename.lower().endswith((".xml", ".rels")):
             continue
         head = _inflate(view, part, _PROLOG_BYTES)
@@ -150,22 +145,22 @@ def _parts_problem(
     return None
 
 
-def _inflate(content: memoryview, part: zipfile.ZipInfo, limit: int) -> bytes:
+def _inflate(content: memoryview, part: ZipPart, limit: int) -> bytes:
     """Up to `limit` bytes of the part, never more, whatever its stream would inflate to. Deflate
     never needs more than the output size plus its block headers as input, so a short read only
     inflates the start of the stream."""
     if part.flag_bits & 0x1:
-        raise zipfile.BadZipFile(f"'{part.filename}' is encrypted")
+        raise DamagedZip(f"'{part.filename}' is encrypted")
     header = content[part.header_offset:part.header_offset + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"no local header for '{part.filename}'")
+        raise DamagedZip(f"no local header for '{part.filename}'")
     name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
     start = part.header_offset + _LOCAL_HEADER.size + name_length + extra_length
     raw = content[start:start + min(part.compress_size, 2 * limit + _DEFLATE_OVERHEAD)]
-    if part.compress_type == zipfile.ZIP_STORED:
+    if part.compress_type == _STORED:
         return bytes(raw[:limit])
-    if part.compress_type != zipfile.ZIP_DEFLATED:
-        raise NotImplementedError(f"'{part.filename}' uses compression method {part.compress_type}")
+    if part.compress_type != _DEFLATED:
+        raise DamagedZip(f"'{part.filename}' uses compression method {part.compress_type}")
     return zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, limit)
 
 
