@@ -32,6 +32,8 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from orchestration.ingest.pack_writer import PackWriter
+
 _CHUNK_BYTES = 1 << 20
 IN_MEMORY_BYTES = 16 << 20  # above the default file-size limit: oversized files are archived too
 PACKS_FOLDER = "packs"
@@ -61,8 +63,14 @@ class ChangedWhileReading(OSError):
 
 
 def receive_file(source: Path) -> ReceivedFile:
-    with source.open("rb") as origin:
-        content = origin.read(IN_MEMORY_BYTES + 1)
+    """Reads what is there, however the size changed since it was listed: the sensor only hands
+    over files that stopped changing, but a unit may still overwrite one. Unbuffered and sized by
+    fstat, because asking a buffered reader for up to 16 MB allocates 16 MB per report."""
+    with open(source, "rb", buffering=0) as origin:
+        listed = os.fstat(origin.fileno()).st_size
+        content = origin.read(min(listed, IN_MEMORY_BYTES) + 1)
+        if len(content) > listed:  # grew since: read on, as far as memory allows
+            content += origin.read(IN_MEMORY_BYTES + 1 - len(content))
         if len(content) <= IN_MEMORY_BYTES:
             return ReceivedFile(hashlib.sha256(content).hexdigest(), len(content), content)
         digest, size = hashlib.sha256(content), len(content)
@@ -73,15 +81,15 @@ def receive_file(source: Path) -> ReceivedFile:
 
 
 class ArchivePack:
-    """The pack one batch of files goes into. Created on the first file added, so a batch of files
-    already archived creates nothing; use as a context manager so the pack is always completed."""
+    """Where one batch of files goes. A pack is created on the first file added, so a batch of
+    files already archived creates nothing, and a new one is started when a pack is full; use as
+    a context manager so every pack is completed before its files are recorded."""
 
     def __init__(self, archive_dir: Path, opened_at: datetime) -> None:
         self._archive_dir = archive_dir
         self._opened_at = opened_at
-        self._relative_path: str | None = None
-        self._file = None
-        self._zip: zipfile.ZipFile | None = None
+        self._writer: PackWriter | None = None
+        self._relative_path = ""
         self._members: set[str] = set()
 
     def add(self, source: Path, received: ReceivedFile) -> ArchivedFile:
@@ -89,21 +97,19 @@ class ArchivePack:
         if received.content is None:
             relative_path = _stream_into_own_pack(source, received, member, self._archive_dir, self._opened_at)
             return ArchivedFile(received.content_hash, relative_path, received.size_bytes)
-        if self._zip is None:
-            self._open()
-        assert self._zip is not None and self._file is not None and self._relative_path is not None
+        if self._writer is None or self._writer.is_full:
+            self._start_pack()
+        assert self._writer is not None
         if member not in self._members:
-            self._zip.writestr(_member_info(member, self._opened_at), received.content)
             # In the operating system's hands before the file is parsed: a parser crash loses nothing.
-            self._file.flush()
+            self._writer.add(member, received.content)
             self._members.add(member)
         return ArchivedFile(received.content_hash, f"{self._relative_path}/{member}", received.size_bytes)
 
     def close(self) -> None:
-        if self._zip is not None and self._file is not None:
-            self._zip.close()
-            self._file.close()
-            self._zip = self._file = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     def __enter__(self) -> ArchivePack:
         return self
@@ -111,13 +117,14 @@ class ArchivePack:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
         self.close()
 
-    def _open(self) -> None:
+    def _start_pack(self) -> None:
+        self.close()
         relative_path = new_pack_path(self._opened_at)
         path = self._archive_dir / relative_path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _READ_ONLY), "wb")
-        self._zip = zipfile.ZipFile(self._file, "w")
+        self._writer = PackWriter(path, _READ_ONLY, self._opened_at)
         self._relative_path = relative_path
+        self._members = set()
 
 
 def new_pack_path(opened_at: datetime) -> str:

@@ -42,26 +42,34 @@ class Receipt:
 def scan_inbox(inbox_dir: Path) -> list[Path]:
     """Regular files only, in a stable order. Hidden files and folders (`.gitkeep`, `.sync`) and
     Office lock files (`~$bc.xlsx`, present while a workbook is open) are not submissions;
-    symbolic links are skipped so nothing outside the inbox is ever read."""
+    symbolic links are skipped so nothing outside the inbox is ever read. `scandir` tells files,
+    folders and links apart from the directory listing itself, without a system call per file."""
     if not inbox_dir.is_dir():
         raise FileNotFoundError(f"Inbox folder not found / Không tìm thấy thư mục nhận báo cáo: {inbox_dir}")
-    found = []
-    for folder, subfolders, file_names in os.walk(inbox_dir):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        for name in sorted(file_names):
-            path = Path(folder) / name
-            if name.startswith((".", "~$")) or path.is_symlink() or not path.is_file():
-                continue
-            found.append(path)
+    found: list[Path] = []
+    _scan_folder(str(inbox_dir), found)
     return found
+
+
+def _scan_folder(folder: str, found: list[Path]) -> None:
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.name.startswith((".", "~$")) or entry.is_symlink():
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _scan_folder(entry.path, found)
+        elif entry.is_file(follow_symlinks=False):
+            found.append(Path(entry.path))
 
 
 def in_arrival_order(paths: list[Path], inbox_dir: Path, unreadable_paths: list[str]) -> list[Candidate]:
     candidates = []
+    prefix = len(str(inbox_dir)) + 1  # paths come from scan_inbox, so they start with the inbox folder
     for path in paths:
-        inbox_path = path.relative_to(inbox_dir).as_posix()
+        inbox_path = str(path)[prefix:].replace(os.sep, "/")
         try:
-            status = path.stat()
+            status = os.stat(path)
         except OSError:
             unreadable_paths.append(inbox_path)
             continue

@@ -47,6 +47,7 @@ def cell_text(value: Cell) -> str | None:
     return text or None
 
 
+@functools.lru_cache(maxsize=1024)
 def column_letters(column: int) -> str:
     """Zero-based column index to Excel letters (0 -> A, 26 -> AA)."""
     letters = ""

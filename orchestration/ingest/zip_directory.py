@@ -61,13 +61,21 @@ def read_directory(content: bytes) -> list[ZipPart]:
         header_offset = fields[18]
         name_start = position + _ENTRY.size
         raw_name = content[name_start:name_start + name_length]
-        filename = raw_name.decode("utf-8" if flag_bits & _UTF8_NAME_FLAG else "cp437")
+        filename = _part_name(raw_name, flag_bits)
         if _OVERFLOW_32 in (compress_size, file_size, header_offset):
             extra = content[name_start + name_length:name_start + name_length + extra_length]
             file_size, compress_size, header_offset = _zip64_sizes(extra, file_size, compress_size, header_offset)
         parts.append(ZipPart(filename, flag_bits, compress_type, compress_size, file_size, header_offset))
         position = name_start + name_length + extra_length + comment_length
     return parts
+
+
+def _part_name(raw_name: bytes, flag_bits: int) -> str:
+    """Part names are ASCII in practice, which reads the same in either encoding, and decoding
+    ASCII is a fraction of the cost of the cp437 codec."""
+    if raw_name.isascii():
+        return raw_name.decode("ascii")
+    return raw_name.decode("utf-8" if flag_bits & _UTF8_NAME_FLAG else "cp437")
 
 
 def _zip64_directory(content: bytes, end: int) -> tuple[int, int]:

@@ -8,6 +8,7 @@ exactly one period: a wrong period would silently land a value in the wrong mont
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -125,8 +126,11 @@ _TYPED_PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_period(text: str) -> Period:
-    """Typed forms and codes alike; raises PeriodError rather than guessing."""
+    """Typed forms and codes alike; raises PeriodError rather than guessing. Cached: a province's
+    files name a few dozen periods, typed the same few ways, thousands of times (errors are not
+    cached, they are rare)."""
     folded = fold(text)
     compact = folded.replace(" ", "").upper()
     for pattern, build in _CODE_PATTERNS:

@@ -7,6 +7,7 @@ Loading and validating the files lives in `orchestration.lib.reference`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Mapping
@@ -150,7 +151,16 @@ class Registry:
     benchmarks: tuple[NationalBenchmark, ...] = field(default=())
 
     def obligations_of(self, unit_type: str) -> tuple[Obligation, ...]:
-        return tuple(o for o in self.obligations if o.unit_type == unit_type)
+        return self._obligations_by_unit_type.get(unit_type, ())
+
+    @functools.cached_property
+    def _obligations_by_unit_type(self) -> Mapping[str, tuple[Obligation, ...]]:
+        """Asked for every file the intake checks; the registry never changes once loaded.
+        (cached_property writes the instance dict directly, which a frozen dataclass allows.)"""
+        by_unit_type: dict[str, list[Obligation]] = {}
+        for obligation in self.obligations:
+            by_unit_type.setdefault(obligation.unit_type, []).append(obligation)
+        return {unit_type: tuple(owed) for unit_type, owed in by_unit_type.items()}
 
     def areas_active_during(self, start: date, end: date) -> tuple[str, ...]:
         """Areas existing on at least one day of the window, most aggregated first: an area that

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+import orchestration.ingest.pack_writer as pack_writer
 from orchestration.ingest.archive import (
     IN_MEMORY_BYTES,
     ArchivePack,
@@ -154,3 +155,24 @@ def test_a_large_file_changing_while_streamed_is_not_archived(tmp_path):
 def test_only_a_sanitised_extension_survives_from_the_file_name(file_name, suffix):
     digest = "ab" + "0" * 62
     assert member_name(digest, file_name) == f"{digest}{suffix}"
+
+
+def test_a_full_pack_is_completed_and_the_next_file_starts_a_new_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(pack_writer, "MAX_PACK_MEMBERS", 2)
+    archive = tmp_path / "archive"
+    sources = []
+    for number in range(5):
+        sources.append(tmp_path / f"{number}.csv")
+        sources[-1].write_bytes(f"{number};{number}".encode())
+
+    with ArchivePack(archive, OPENED_AT) as pack:
+        archived = [pack.add(source, receive_file(source)) for source in sources]
+
+    assert len(packs(archive)) == 3
+    for pack_file in packs(archive):
+        with zipfile.ZipFile(pack_file) as opened:
+            assert opened.testzip() is None and len(opened.namelist()) <= 2
+            for info in opened.infolist():
+                assert info.date_time == (2025, 11, 25, 9, 30, 14)  # zip keeps two-second steps
+                assert stat.S_IMODE(info.external_attr >> 16) == 0o444
+    assert [read_archived(archive, a.relative_path) for a in archived] == [s.read_bytes() for s in sources]
