@@ -19,6 +19,7 @@ from typing import Mapping
 from orchestration.ingest.archive import ArchivedFile, ArchivePack, read_archived, receive_file
 from orchestration.ingest.limits import IntakeLimits
 from orchestration.ingest.process import FileOutcome, process_file
+from orchestration.lib.collector import collector_paused
 from orchestration.lib.registry import Registry
 
 
@@ -57,7 +58,7 @@ class IntakeContext:
 
 def take_in_batch(candidates: list[Candidate], context: IntakeContext) -> list[FileIntake]:
     """One pack for the batch, complete before any result is handed back to be recorded."""
-    with ArchivePack(context.archive_dir, context.started_at) as pack:
+    with collector_paused(), ArchivePack(context.archive_dir, context.started_at) as pack:
         return [take_in(candidate, context, pack) for candidate in candidates]
 
 

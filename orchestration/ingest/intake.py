@@ -28,16 +28,11 @@ from orchestration.ingest.arrivals import (
 )
 from orchestration.ingest.file_intake import IntakeContext, take_in_batch
 from orchestration.ingest.ledger import append_batch, load_ledger
-from orchestration.ingest.ledger_rows import (
-    duplicate_columns,
-    finding_row,
-    outcome_columns,
-    submission_base,
-    value_row,
-)
+from orchestration.ingest.ledger_rows import ledger_rows
 from orchestration.ingest.limits import IntakeLimits
 from orchestration.ingest.workers import take_in_workers
 from orchestration.lib.build_schema import ensure_submission_tables
+from orchestration.lib.collector import collector_paused
 from orchestration.lib.registry import Registry
 
 # Above this many new files, files are taken in by worker processes. A file costs ~0.5 ms of CPU
@@ -87,24 +82,10 @@ def ingest_inbox(
     else:
         intakes = take_in_batch(candidates, context)
     receipt = sort_out(candidates, intakes, ledger, unreadable_paths)
-
     next_id = max((entry.submission_id for entry in ledger), default=0) + 1
-    ids = {a.inbox_path: next_id + i for i, a in enumerate(receipt.arrivals)}
-    submissions, values, findings = [], [], []
-    for arrival in receipt.arrivals:
-        submission_id = ids[arrival.inbox_path]
-        base = submission_base(arrival, submission_id, ingested_at, run_id)
-        if arrival.inbox_path in receipt.duplicate_of:
-            submissions.append(base | duplicate_columns(receipt.duplicate_of[arrival.inbox_path], ids, receipt.outcomes))
-            continue
-        outcome = receipt.outcomes[arrival.inbox_path]
-        submissions.append(base | outcome_columns(outcome))
-        unit_code = outcome.declared.get("unit_code")
-        values += [value_row(submission_id, outcome.period_code, v) for v in outcome.values]
-        findings += [finding_row(submission_id, unit_code, outcome.period_code, arrival.file_name, f)
-                     for f in outcome.findings]
-    append_batch(connection, submissions, values, findings)
-
+    with collector_paused():  # a row per value: much allocated, nothing to collect
+        submissions, values, findings = ledger_rows(receipt, next_id, ingested_at, run_id)
+        append_batch(connection, submissions, values, findings)
     statuses = Counter(row["intake_status"] for row in submissions)
     severities = Counter(row["severity"] for row in findings)
     return IntakeSummary(

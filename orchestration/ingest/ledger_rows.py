@@ -11,12 +11,36 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping
 
-from orchestration.ingest.arrivals import Arrival
+from orchestration.ingest.arrivals import Arrival, Receipt
 from orchestration.ingest.findings import Finding
 from orchestration.ingest.identity_checks import AcceptedValue
 from orchestration.ingest.ledger import LedgerEntry
 from orchestration.ingest.process import FileOutcome
 from orchestration.ingest.workbook_reader import file_format_of
+
+
+Rows = list[dict[str, Any]]
+
+
+def ledger_rows(receipt: Receipt, first_id: int, ingested_at: datetime, run_id: str) -> tuple[Rows, Rows, Rows]:
+    """Submissions, values and findings of one run; ids follow arrival order from `first_id`."""
+    ids = {arrival.inbox_path: first_id + offset for offset, arrival in enumerate(receipt.arrivals)}
+    submissions: Rows = []
+    values: Rows = []
+    findings: Rows = []
+    for arrival in receipt.arrivals:
+        submission_id = ids[arrival.inbox_path]
+        base = submission_base(arrival, submission_id, ingested_at, run_id)
+        if arrival.inbox_path in receipt.duplicate_of:
+            submissions.append(base | duplicate_columns(receipt.duplicate_of[arrival.inbox_path], ids, receipt.outcomes))
+            continue
+        outcome = receipt.outcomes[arrival.inbox_path]
+        submissions.append(base | outcome_columns(outcome))
+        unit_code = outcome.declared.get("unit_code")
+        values += [value_row(submission_id, outcome.period_code, v) for v in outcome.values]
+        findings += [finding_row(submission_id, unit_code, outcome.period_code, arrival.file_name, f)
+                     for f in outcome.findings]
+    return submissions, values, findings
 
 
 def submission_base(arrival: Arrival, submission_id: int, ingested_at: datetime, run_id: str) -> dict[str, Any]:
