@@ -35,12 +35,13 @@ from orchestration.lib.build_schema import ensure_submission_tables
 from orchestration.lib.collector import collector_paused
 from orchestration.lib.registry import Registry
 
-# Above this many new files, files are taken in by worker processes. A file costs ~0.5 ms of CPU
-# (hash, archive, safety checks, parse, registry checks), so two workers save ~0.25 ms a file,
-# against the time to start them: ~0.2 s from a light script, ~1.4 s from a Dagster run (spawn
-# re-imports the parent's main module, and with it Dagster). The pool pays from ~800 files in a
-# script and ~5,500 in a run; 2,000 keeps ordinary monthly batches (a few hundred files) in-process
-# and sends backlogs to the pool. `bench/ingest_throughput.py` measures both ways.
+# Above this many new files, a worker pool takes in files alongside this process. A file costs
+# ~0.45 ms of CPU (read, hash, archive, safety checks, parse, registry checks). A worker helps only
+# once started: ~0.1 s from a light script, ~1.4 s from a Dagster run (spawn re-imports the parent's
+# main module, and with it Dagster), so it pays from ~250 files in a script and ~3,000 in a run.
+# This process never waits for it, so a pool that starts too late costs little; 2,000 keeps
+# ordinary monthly batches (a few hundred files) free of it and gives backlogs the second core.
+# `bench/ingest_throughput.py` measures both ways.
 PARALLEL_THRESHOLD = 2000
 
 
