@@ -33,6 +33,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 
 from orchestration.lib.settings import EXPECTATIONS_DIR
 from orchestration.quality.gx_project import DOCS_SITE_NAME, UNEXPECTED_EXAMPLE_LIMIT
+from orchestration.quality.gx_retention import prune_run_history
 
 # SUMMARY keeps a few offending values; COMPLETE also lists every failing row's index.
 SUMMARY = {"result_format": "SUMMARY", "partial_unexpected_count": UNEXPECTED_EXAMPLE_LIMIT}
@@ -112,7 +113,9 @@ class ValidationSession:
         return summarise_validation(suite_name, len(frame), suite_result, None)
 
     def with_data_docs(self, validations: list[SuiteValidation]) -> list[SuiteValidation]:
-        """Renders this session's results and the site index once; each validation gets its page's URL."""
+        """Renders this session's results and the site index once; each validation gets its page's URL.
+        Runs beyond the retained history are removed first, so the index lists only what is kept."""
+        prune_run_history(Path(self._context.root_directory), DOCS_SITE_NAME)
         self._context.build_data_docs(site_names=[DOCS_SITE_NAME], resource_identifiers=self._stored)
         urls = {}
         for identifier in self._stored:
