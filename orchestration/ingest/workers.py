@@ -6,7 +6,7 @@ sent once per worker by the pool initializer and files go in chunks: pickling th
 every file cost more than parsing the file.
 
 The pool gets one process fewer than there are cores, and this process takes chunks from the back
-of the batch while the pool works from the front. A spawned worker needs 0.2 s (from a script) to
+of the batch while the pool works from the front. A spawned worker needs 0.1 s (from a script) to
 1.4 s (from a Dagster run, whose modules it re-imports) before its first file; this process uses
 that time instead of waiting, so the pool costs almost nothing on a batch it turns out not to help.
 """

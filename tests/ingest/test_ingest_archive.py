@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 import zipfile
 from datetime import datetime
@@ -176,3 +177,28 @@ def test_a_full_pack_is_completed_and_the_next_file_starts_a_new_one(tmp_path, m
                 assert info.date_time == (2025, 11, 25, 9, 30, 14)  # zip keeps two-second steps
                 assert stat.S_IMODE(info.external_attr >> 16) == 0o444
     assert [read_archived(archive, a.relative_path) for a in archived] == [s.read_bytes() for s in sources]
+
+
+def test_a_short_write_leaves_the_pack_complete_for_the_members_before_it(tmp_path, monkeypatch):
+    """The torn member's bytes stay in the file, but the directory only names whole members, so
+    what was recorded before the failure is still readable and the file is retried next run."""
+    sources = []
+    for name in ("a.csv", "b.csv", "c.csv"):
+        sources.append(tmp_path / name)
+        sources[-1].write_bytes(f"{name} bytes".encode())
+    real_writev = os.writev
+    archive = tmp_path / "archive"
+
+    with ArchivePack(archive, OPENED_AT) as pack:
+        first = pack.add(sources[0], receive_file(sources[0]))
+        monkeypatch.setattr(os, "writev", lambda handle, buffers: real_writev(handle, buffers[:1]))
+        with pytest.raises(OSError, match="short write"):
+            pack.add(sources[1], receive_file(sources[1]))
+        monkeypatch.setattr(os, "writev", real_writev)
+        third = pack.add(sources[2], receive_file(sources[2]))
+
+    [pack_file] = packs(archive)
+    with zipfile.ZipFile(pack_file) as opened:
+        assert opened.testzip() is None and len(opened.namelist()) == 2
+    assert read_archived(archive, first.relative_path) == b"a.csv bytes"
+    assert read_archived(archive, third.relative_path) == b"c.csv bytes"
