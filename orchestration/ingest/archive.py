@@ -32,7 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from orchestration.ingest.pack_writer import PackWriter
+from orchestration.ingest.pack_writer import PackWriter, regular_file_attributes
 
 _CHUNK_BYTES = 1 << 20
 IN_MEMORY_BYTES = 16 << 20  # above the default file-size limit: oversized files are archived too
@@ -155,8 +155,10 @@ def read_archived(archive_dir: Path, relative_path: str, limit: int = -1) -> byt
 
 
 def _member_info(member: str, opened_at: datetime) -> zipfile.ZipInfo:
+    """For the one member `zipfile` still writes: a file too large for memory, which may exceed the
+    4 GiB a `PackWriter` member can hold, so it is streamed with zip64 fields."""
     info = zipfile.ZipInfo(member, max(opened_at.timetuple()[:6], _ZIP_EPOCH))
-    info.external_attr = (0o100000 | _READ_ONLY) << 16  # a regular read-only file once extracted
+    info.external_attr = regular_file_attributes(_READ_ONLY)
     return info
 
 

@@ -31,7 +31,7 @@ class PackWriter:
     def __init__(self, path: Path, mode: int, written_at: datetime) -> None:
         self._handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         self._dos_time, self._dos_date = _dos_timestamp(written_at)
-        self._external_attributes = (0o100000 | mode) << 16  # a regular file with these bits, once extracted
+        self._external_attributes = regular_file_attributes(mode)
         self._entries: list[bytes] = []
         self._offset = 0
 
@@ -66,6 +66,11 @@ class PackWriter:
             os.write(self._handle, directory + end)
         finally:
             os.close(self._handle)
+
+
+def regular_file_attributes(mode: int) -> int:
+    """A member's external attributes: a regular file with these permission bits, once extracted."""
+    return (0o100000 | mode) << 16
 
 
 def _dos_timestamp(moment: datetime) -> tuple[int, int]:
