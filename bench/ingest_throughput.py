@@ -126,8 +126,8 @@ def intake(registry, inbox: Path, workdir: Path, parallel: bool) -> float:
 
 
 def _parse_files(registry, paths: list[Path]) -> int:
-    from orchestration.ingest.limits import IntakeLimits
     from orchestration.ingest.process import process_file
+    from orchestration.lib.workbook.limits import IntakeLimits
 
     today, limits = date.today(), IntakeLimits()
     values = 0

@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from orchestration.alerts.labels import size_label
 from orchestration.alerts.model import FindingRow
-from orchestration.ingest.workbook_reader import Workbook, read_received_workbook
+from orchestration.lib.workbook.reader import Workbook, read_received_workbook
 
 # Distinct from the template's pale-yellow input cells (FFF2CC), so a highlight always means a finding.
 HIGHLIGHT_COLOURS = {"error": "FFFF7F7F", "warning": "FFFFC000"}

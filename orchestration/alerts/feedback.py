@@ -30,7 +30,7 @@ from orchestration.alerts.store import (
     notified_fingerprints,
     open_notified_findings,
 )
-from orchestration.ingest.archive import read_archived
+from orchestration.lib.workbook.archive import read_archived
 
 
 @dataclass(frozen=True)

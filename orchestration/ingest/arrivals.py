@@ -14,10 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from orchestration.ingest.archive import ArchivedFile
 from orchestration.ingest.file_intake import Candidate, FileIntake, SeenBefore
 from orchestration.ingest.ledger import LedgerEntry
 from orchestration.ingest.process import FileOutcome
+from orchestration.lib.workbook.archive import ArchivedFile
 
 # Arrival times are Vietnam wall-clock time: deadlines are counted in local working days.
 LOCAL_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")

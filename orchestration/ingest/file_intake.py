@@ -16,11 +16,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Mapping
 
-from orchestration.ingest.archive import ArchivedFile, ArchivePack, read_archived, receive_file
-from orchestration.ingest.limits import IntakeLimits
 from orchestration.ingest.process import FileOutcome, process_file
 from orchestration.lib.collector import collector_paused
 from orchestration.lib.registry import Registry
+from orchestration.lib.workbook.archive import ArchivedFile, ArchivePack, read_archived, receive_file
+from orchestration.lib.workbook.limits import IntakeLimits
 
 
 @dataclass(frozen=True)

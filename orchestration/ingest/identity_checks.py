@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from orchestration.ingest.findings import FileRejection, Finding, finding, reject
+from orchestration.ingest.findings import Finding, finding
 from orchestration.ingest.submission_parser import ParsedSubmission, SubmittedRow
 from orchestration.lib.periods import Period, PeriodError, parse_period
 from orchestration.lib.registry import AREA_UNIT_TYPES, Indicator, OrgUnit, Registry
+from orchestration.lib.workbook.rejections import FileRejection, reject
 
 FREQUENCY_VI = {"monthly": "tháng", "quarterly": "quý", "yearly": "năm"}
 PERIOD_TYPE_VI = {
@@ -75,7 +76,7 @@ def check_submission(parsed: ParsedSubmission, registry: Registry, today: date, 
     return CheckedSubmission(
         period=period,
         rejection=rejection,
-        findings=tuple(p.as_finding() for p in file_problems) + tuple(value_findings),
+        findings=tuple(Finding.from_rejection(p) for p in file_problems) + tuple(value_findings),
         values=() if rejection is not None else tuple(kept),
         values_read=read,
         values_rejected=rejected,

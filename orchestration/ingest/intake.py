@@ -29,11 +29,11 @@ from orchestration.ingest.arrivals import (
 from orchestration.ingest.file_intake import IntakeContext, take_in_batch
 from orchestration.ingest.ledger import append_batch, load_ledger
 from orchestration.ingest.ledger_rows import ledger_rows
-from orchestration.ingest.limits import IntakeLimits
 from orchestration.ingest.workers import take_in_workers
 from orchestration.lib.build_schema import ensure_submission_tables
 from orchestration.lib.collector import collector_paused
 from orchestration.lib.registry import Registry
+from orchestration.lib.workbook.limits import IntakeLimits
 
 # Above this many new files, a worker pool takes in files alongside this process. A file costs
 # ~0.45 ms of CPU (read, hash, archive, safety checks, parse, registry checks). A worker helps only

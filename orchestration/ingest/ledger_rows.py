@@ -16,7 +16,7 @@ from orchestration.ingest.findings import Finding
 from orchestration.ingest.identity_checks import AcceptedValue
 from orchestration.ingest.ledger import LedgerEntry
 from orchestration.ingest.process import FileOutcome
-from orchestration.ingest.workbook_reader import file_format_of
+from orchestration.lib.workbook.reader import file_format_of
 
 
 Rows = list[dict[str, Any]]

@@ -24,7 +24,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 
-from orchestration.ingest.text import Cell
+from orchestration.lib.workbook.reader import Cell
 
 NumberStatus = Literal["value", "not_reported", "not_applicable", "invalid"]
 

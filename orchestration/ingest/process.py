@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping
 
-from orchestration.ingest.findings import FileRejection, Finding, reject
+from orchestration.ingest.findings import Finding
 from orchestration.ingest.identity_checks import AcceptedValue, check_submission
-from orchestration.ingest.limits import IntakeLimits
 from orchestration.ingest.submission_parser import declared_identity, find_header, parse_submission
-from orchestration.ingest.workbook_reader import read_received_workbook
 from orchestration.lib.periods import PeriodError, parse_period
 from orchestration.lib.registry import Registry
+from orchestration.lib.workbook.limits import IntakeLimits
+from orchestration.lib.workbook.reader import read_received_workbook
+from orchestration.lib.workbook.rejections import FileRejection, reject
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class FileOutcome:
 def _rejected(rejection: FileRejection, declared: Mapping[str, str] | None = None) -> FileOutcome:
     """The ledger still shows whose file it is when the identity could be read."""
     declared = declared or {}
-    return FileOutcome(rejection, (rejection.as_finding(),), (), declared, _period_code(declared.get("period")))
+    return FileOutcome(rejection, (Finding.from_rejection(rejection),), (), declared, _period_code(declared.get("period")))
 
 
 def _period_code(period_text: str | None) -> str | None:

@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from orchestration.ingest.findings import FileRejection, reject
 from orchestration.ingest.numbers import ParsedNumber, parse_number
-from orchestration.ingest.text import cell_ref, cell_text, label_key
-from orchestration.ingest.workbook_reader import Sheet
+from orchestration.ingest.text import cell_text, label_key
+from orchestration.lib.workbook.locations import cell_ref
+from orchestration.lib.workbook.reader import Sheet
+from orchestration.lib.workbook.rejections import FileRejection, reject
 
 # Folded label -> identity field. Several spellings seen on provincial templates.
 IDENTITY_LABELS = {

@@ -1,19 +1,17 @@
-"""Cell text helpers shared by the readers and the parser.
+"""Cell text helpers for the submission parser.
 
 Units type labels with or without diacritics, in any case, with stray spaces, so every label and
-header comparison goes through `fold`. Cell references are A1 notation because that is what a
-unit sees in Excel when told which cell to fix.
+header comparison goes through `fold`.
 """
 
 from __future__ import annotations
 
 import functools
 import unicodedata
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from orchestration.lib.text import fold
-
-Cell = str | int | float | bool | date | datetime | time | timedelta | None
+from orchestration.lib.workbook.reader import Cell
 
 _LABEL_TRIM = " :*.()"
 # Labels and headers are a few words; longer text (titles, indicator names) is never one.
@@ -45,19 +43,3 @@ def cell_text(value: Cell) -> str | None:
         return value.isoformat()
     text = unicodedata.normalize("NFC", str(value)).strip()
     return text or None
-
-
-@functools.lru_cache(maxsize=1024)
-def column_letters(column: int) -> str:
-    """Zero-based column index to Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    number = column + 1
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
-
-
-def cell_ref(row: int, column: int) -> str:
-    """Zero-based row/column to A1 notation."""
-    return f"{column_letters(column)}{row + 1}"

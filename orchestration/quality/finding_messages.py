@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from orchestration.ingest.findings import where_en, where_vi
+from orchestration.lib.workbook.locations import where_en, where_vi
 from orchestration.quality.rule_catalogue import Rule
 
 FINDING_COLUMNS = [

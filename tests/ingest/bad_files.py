@@ -12,7 +12,7 @@ import msoffcrypto.format.ooxml
 import xlsxwriter
 import xlwt
 
-from ingest_builders import SHEET, report_rows, write_ods, write_xlsx
+from tests.ingest.ingest_builders import SHEET, report_rows, write_ods, write_xlsx
 
 Grid = Sequence[Sequence[Any]]
 

@@ -29,7 +29,7 @@ from bad_files import (
     write_xlsx_with_formulas,
 )
 from ingest_builders import SHEET, report_rows, write_csv, write_ods, write_report, write_xlsx
-from orchestration.ingest.limits import MIB, IntakeLimits
+from orchestration.lib.workbook.limits import MIB, IntakeLimits
 
 CORPUS_LIMITS = IntakeLimits(max_file_bytes=256 * 1024, max_uncompressed_bytes=4 * MIB, max_zip_entries=100,
                              max_sheets=10)

@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 
-from orchestration.ingest.workbook_reader import Sheet
 from orchestration.lib.registry import Indicator, LineageEvent, Obligation, OrgUnit, Registry
+from orchestration.lib.workbook.reader import Sheet
 
 TODAY = date(2025, 10, 15)
 SHEET = "Báo cáo"

@@ -9,10 +9,10 @@ import pytest
 
 from corpus import CORPUS_LIMITS, SQL_FILE_NAME, write_corpus
 from ingest_builders import TODAY
-from orchestration.ingest.archive import read_archived
 from orchestration.ingest.intake import ingest_inbox
 from orchestration.lib.reference import load_registry
 from orchestration.lib.settings import REPO_ROOT
+from orchestration.lib.workbook.archive import read_archived
 
 INTAKE_STATUS = {"published": "accepted", "held": "accepted", "quarantined": "quarantined"}
 

@@ -14,11 +14,11 @@ import orchestration.ingest.intake as intake
 import orchestration.ingest.process as process
 import orchestration.ingest.workers as workers
 from ingest_builders import FIRST_VALUE_ROW, SHEET, TODAY, make_registry, report_rows, write_csv, write_ods, write_report
-from orchestration.ingest.archive import read_archived
 from orchestration.ingest.arrivals import in_arrival_order, scan_inbox
 from orchestration.ingest.file_intake import IntakeContext, SeenBefore
 from orchestration.ingest.intake import IntakeSummary, ingest_inbox
-from orchestration.ingest.limits import IntakeLimits
+from orchestration.lib.workbook.archive import read_archived
+from orchestration.lib.workbook.limits import IntakeLimits
 
 REGISTRY = make_registry()
 T0 = datetime(2025, 4, 5, 1, 0, tzinfo=timezone.utc)  # 08:00 in Vietnam

@@ -5,8 +5,8 @@ from datetime import datetime
 import pytest
 
 from ingest_builders import FIRST_VALUE_ROW, SHEET, report_rows, sheet
-from orchestration.ingest.findings import FileRejection
 from orchestration.ingest.submission_parser import ParsedSubmission, parse_submission
+from orchestration.lib.workbook.rejections import FileRejection
 
 FILE = "bc_thang3.xlsx"
 

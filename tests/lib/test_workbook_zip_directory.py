@@ -6,8 +6,8 @@ import zipfile
 
 import pytest
 
-from ingest_builders import write_ods, write_report
-from orchestration.ingest.zip_directory import DamagedZip, ZipPart, is_zip, read_directory
+from orchestration.lib.workbook.zip_directory import DamagedZip, ZipPart, is_zip, read_directory
+from tests.ingest.ingest_builders import write_ods, write_report
 
 
 def as_zipfile_sees_it(content: bytes) -> list[ZipPart]:

@@ -16,10 +16,10 @@ import re
 import struct
 import zlib
 
-from orchestration.ingest.findings import FileRejection, reject
-from orchestration.ingest.limits import RATIO_FLOOR_BYTES, IntakeLimits
-from orchestration.ingest.text import column_letters
-from orchestration.ingest.zip_directory import DamagedZip, ZipPart, is_zip, read_directory
+from orchestration.lib.workbook.limits import RATIO_FLOOR_BYTES, IntakeLimits
+from orchestration.lib.workbook.locations import column_letters
+from orchestration.lib.workbook.rejections import FileRejection, reject
+from orchestration.lib.workbook.zip_directory import DamagedZip, ZipPart, is_zip, read_directory
 
 ZIP_FORMATS = frozenset({"xlsx", "ods"})
 

@@ -32,7 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from orchestration.ingest.pack_writer import PackWriter, regular_file_attributes
+from orchestration.lib.workbook.pack_writer import PackWriter, regular_file_attributes
 
 _CHUNK_BYTES = 1 << 20
 IN_MEMORY_BYTES = 16 << 20  # above the default file-size limit: oversized files are archived too

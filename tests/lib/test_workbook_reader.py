@@ -5,10 +5,10 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from ingest_builders import write_csv, write_ods, write_report, write_xlsx
-from orchestration.ingest.findings import FileRejection
-from orchestration.ingest.text import cell_ref, column_letters
-from orchestration.ingest.workbook_reader import Workbook, read_workbook, sniff_delimiter
+from orchestration.lib.workbook.locations import cell_ref, column_letters
+from orchestration.lib.workbook.reader import Workbook, read_workbook, sniff_delimiter
+from orchestration.lib.workbook.rejections import FileRejection
+from tests.ingest.ingest_builders import write_csv, write_ods, write_report, write_xlsx
 
 
 def read_ok(path) -> Workbook:

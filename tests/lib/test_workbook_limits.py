@@ -7,12 +7,12 @@ import struct
 
 import pytest
 
-from bad_files import report_with_far_cell, rewrite_zip, with_billion_laughs
-from ingest_builders import SHEET, report_rows, write_ods, write_report, write_xlsx
-from orchestration.ingest.findings import FileRejection
-from orchestration.ingest.limits import LIMIT_VARIABLES, MIB, IntakeLimits
-from orchestration.ingest.package_checks import check_package, root_element
-from orchestration.ingest.workbook_reader import Workbook, read_workbook
+from orchestration.lib.workbook.limits import LIMIT_VARIABLES, MIB, IntakeLimits
+from orchestration.lib.workbook.package_checks import check_package, root_element
+from orchestration.lib.workbook.reader import Workbook, read_workbook
+from orchestration.lib.workbook.rejections import FileRejection
+from tests.ingest.bad_files import report_with_far_cell, rewrite_zip, with_billion_laughs
+from tests.ingest.ingest_builders import SHEET, report_rows, write_ods, write_report, write_xlsx
 
 
 def test_defaults_without_environment():

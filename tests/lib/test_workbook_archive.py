@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
-import orchestration.ingest.pack_writer as pack_writer
-from orchestration.ingest.archive import (
+import orchestration.lib.workbook.pack_writer as pack_writer
+from orchestration.lib.workbook.archive import (
     IN_MEMORY_BYTES,
     ArchivePack,
     ChangedWhileReading,

@@ -12,14 +12,16 @@ import csv
 import io
 import os
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
-from orchestration.ingest.findings import FileRejection, reject
-from orchestration.ingest.limits import IntakeLimits
-from orchestration.ingest.package_checks import check_file_size, check_package, reach_problem
-from orchestration.ingest.text import Cell
+from orchestration.lib.workbook.limits import IntakeLimits
+from orchestration.lib.workbook.package_checks import check_file_size, check_package, reach_problem
+from orchestration.lib.workbook.rejections import FileRejection, reject
+
+Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
 SPREADSHEET_FORMATS = frozenset({"xlsx", "xls", "ods"})
 SUPPORTED_FORMATS = SPREADSHEET_FORMATS | {"csv"}
