@@ -1,8 +1,8 @@
 """Which reports the demo province owes: one per unit, period and reporting frequency.
 
-Only periods lying wholly inside the requested months are planned, and only units active for the
-whole period report it, exactly as the warehouse will expect: a ward merged on 1 July reports
-January to June, its successor July onwards, and nobody reports the month of a merge twice.
+Only periods lying wholly inside the requested months are planned, and only the reports the
+warehouse will expect (`orchestration.lib.obligations`): a ward merged on 1 July reports January to
+June, its successor July onwards, and nobody reports the month of a merge twice.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from orchestration.lib.obligations import areas_reported_on, owing_units
 from orchestration.lib.periods import Period, month_period, quarter_period, year_period
 from orchestration.lib.registry import OrgUnit, Registry
 
@@ -54,12 +55,8 @@ class PlannedReport:
 
 def plan_reports(registry: Registry, first_month: str, last_month: str) -> list[PlannedReport]:
     """Reference indicators (population, insured people) are owed per area active during the period."""
-    planned = []
-    for period in periods_between(first_month, last_month):
-        for unit in registry.org_units.values():
-            codes = tuple(o.indicator_code for o in registry.obligations_of(unit.unit_type) if o.frequency == period.frequency)
-            if not codes or not unit.is_active_between(period.start, period.end):
-                continue
-            by_area = any(registry.indicators[code].kind == "reference" for code in codes)
-            planned.append(PlannedReport(unit, period, codes, registry.areas_active_during(period.start, period.end) if by_area else ()))
-    return planned
+    return [
+        PlannedReport(unit, period, codes, areas_reported_on(registry, codes, period))
+        for period in periods_between(first_month, last_month)
+        for unit, codes in owing_units(registry, period)
+    ]

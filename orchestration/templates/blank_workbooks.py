@@ -13,6 +13,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from orchestration.lib.obligations import areas_reported_on, indicators_owed, owing_units
 from orchestration.lib.periods import Period
 from orchestration.lib.registry import Registry
 
@@ -51,21 +52,17 @@ class TemplateRow:
 
 
 def template_rows(registry: Registry, unit_code: str, period: Period) -> list[TemplateRow]:
-    """One row per obliged indicator; area-level sources get one row per area active during the period."""
-    unit = registry.org_units[unit_code]
-    codes = [o.indicator_code for o in registry.obligations_of(unit.unit_type) if o.frequency == period.frequency]
-    if not any(registry.indicators[code].kind == "reference" for code in codes):
+    """One row per owed indicator; area-level sources get one row per area active during the period."""
+    codes = indicators_owed(registry, registry.org_units[unit_code].unit_type, period)
+    areas = areas_reported_on(registry, codes, period)
+    if not areas:
         return [TemplateRow(code, None) for code in codes]
-    return [TemplateRow(code, area) for area in registry.areas_active_during(period.start, period.end) for code in codes]
+    return [TemplateRow(code, area) for area in areas for code in codes]
 
 
 def units_due(registry: Registry, period: Period) -> list[str]:
-    """Units active for the whole period whose type owes a report at this period's frequency."""
-    return sorted(
-        code
-        for code, unit in registry.org_units.items()
-        if unit.is_active_between(period.start, period.end) and period.frequency in registry.frequencies_of(unit.unit_type)
-    )
+    """Units that owe a report for the period, by code."""
+    return sorted(unit.code for unit, _ in owing_units(registry, period))
 
 
 def write_blank_workbook(registry: Registry, unit_code: str, period: Period, path: Path) -> Path:
