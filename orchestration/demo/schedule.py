@@ -7,28 +7,27 @@ June, its successor July onwards, and nobody reports the month of a merge twice.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from orchestration.lib.obligations import areas_reported_on, owing_units
-from orchestration.lib.periods import Period, month_period, quarter_period, year_period
+from orchestration.lib.periods import (
+    Period,
+    PeriodError,
+    month_period,
+    period_from_code,
+    quarter_period,
+    year_period,
+)
 from orchestration.lib.registry import OrgUnit, Registry
 
-ROMAN_QUARTERS = ("I", "II", "III", "IV")
-
-
-def period_number(period: Period) -> int:
-    """Month (1-12) of a month, quarter (1-4) of a quarter, 1 for a year."""
-    if period.frequency == "monthly":
-        return period.start.month
-    return (period.start.month + 2) // 3 if period.frequency == "quarterly" else 1
-
-
 def parse_month(code: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{4})(0[1-9]|1[0-2])", code)
-    if not match:
+    try:
+        period = period_from_code(code)
+    except PeriodError:
+        period = None
+    if period is None or period.period_type != "month":
         raise ValueError(f"'{code}' is not a month code YYYYMM / '{code}' không phải mã tháng dạng YYYYMM")
-    return int(match[1]), int(match[2])
+    return period.year, period.start.month
 
 
 def periods_between(first_month: str, last_month: str) -> list[Period]:

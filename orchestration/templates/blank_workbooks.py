@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from orchestration.lib.obligations import areas_reported_on, indicators_owed, owing_units
-from orchestration.lib.periods import Period
+from orchestration.lib.periods import Period, period_label
 from orchestration.lib.registry import Registry
 
 HEADER = ["STT", "Mã chỉ số", "Tên chỉ số", "Đơn vị tính", "Mã địa bàn", "Giá trị", "Ghi chú"]
@@ -30,19 +30,6 @@ INSTRUCTIONS_VI = [
     "4. Điền Ngày báo cáo và Người lập biểu, lưu tệp và gửi về Sở Y tế đúng hạn.",
     "5. Nếu cần sửa số liệu đã gửi, gửi lại toàn bộ tệp: tệp gửi sau cùng sẽ thay thế tệp trước.",
 ]
-
-
-def period_label_vi(period: Period) -> str:
-    """The Vietnamese way of writing a period, which the period parser reads back."""
-    if period.period_type == "month":
-        return f"Tháng {period.start.month}/{period.year}"
-    if period.period_type == "quarter":
-        return f"Quý {('I', 'II', 'III', 'IV')[(period.start.month - 1) // 3]}/{period.year}"
-    if period.period_type == "half_year":
-        return f"6 tháng {'đầu' if period.start.month == 1 else 'cuối'} năm {period.year}"
-    if period.period_type == "nine_months":
-        return f"9 tháng năm {period.year}"
-    return f"Năm {period.year}"
 
 
 @dataclass(frozen=True)
@@ -77,7 +64,7 @@ def write_blank_workbook(registry: Registry, unit_code: str, period: Period, pat
     identity = [
         ("Mã đơn vị:", unit_code),
         ("Tên đơn vị:", unit.name_vi),
-        ("Kỳ báo cáo:", period_label_vi(period)),
+        ("Kỳ báo cáo:", period_label(period)[0]),  # a label the period parser reads back
         ("Ngày báo cáo:", None),
         ("Người lập biểu:", None),
     ]
