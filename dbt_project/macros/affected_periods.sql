@@ -17,7 +17,7 @@
     {%- endif -%}
     {#- The codes are inlined into SQL, so only canonical period codes get through. -#}
     {%- for code in codes -%}
-        {%- if code is not string or not modules.re.fullmatch('[0-9]{4}([0-9]{2}|Q[1-4]|S[12]|N9)?', code) -%}
+        {%- if code is not string or not modules.re.fullmatch(period_code_pattern(), code) -%}
             {{ exceptions.raise_compiler_error("var 'periods' holds '" ~ code ~ "', not a period code like 202503, 2025Q1, 2025S1, 2025N9 or 2025") }}
         {%- endif -%}
     {%- endfor -%}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from orchestration.lib.periods import PeriodError, period_from_code
-from orchestration.templates.blank_workbooks import period_label_vi
+from orchestration.lib.periods import PeriodError, period_from_code, period_label
 
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
               "October", "November", "December")
@@ -14,26 +13,15 @@ SEVERITY_EN = {"error": "Error", "warning": "Warning"}
 
 
 def period_labels(code: str | None) -> tuple[str, str]:
-    """A code the warehouse did not write (or none at all) is shown as it is rather than guessed."""
+    """The wording of dim_periods (`lib/periods.py`); a code the warehouse did not write (or none at
+    all) is shown as it is rather than guessed."""
     if not code:
         return ("kỳ chưa xác định", "unknown period")
     try:
         period = period_from_code(code)
     except PeriodError:
         return (code, code)
-    return (period_label_vi(period), _period_label_en(period.period_type, period.start.month, period.year))
-
-
-def _period_label_en(period_type: str, first_month: int, year: int) -> str:
-    if period_type == "month":
-        return f"{_MONTHS_EN[first_month - 1]} {year}"
-    if period_type == "quarter":
-        return f"Q{(first_month - 1) // 3 + 1} {year}"
-    if period_type == "half_year":
-        return f"{'First' if first_month == 1 else 'Second'} half of {year}"
-    if period_type == "nine_months":
-        return f"January–September {year}"
-    return f"Year {year}"
+    return period_label(period)
 
 
 def day_vi(day: date) -> str:

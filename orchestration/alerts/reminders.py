@@ -1,5 +1,7 @@
-"""Who owes which report, and whether today calls for a reminder, an overdue notice or the digest.
+"""Whether today calls for a reminder, an overdue notice or the digest.
 
+Which report is owed, when it is due and whether it is late or missing is decided in
+`orchestration.lib.obligations`, the same classification the scorecard's report register uses.
 Pure functions of the registry, the submissions and a given `today`, so the calendar logic is
 tested with a fixed clock around Tết. Only the running and the previous period of each frequency
 are considered: older gaps were notified when they were recent, and going live must not flood
@@ -14,17 +16,10 @@ from datetime import date, timedelta
 from typing import Literal
 
 from orchestration.alerts.model import RECEIVED_STATUSES, SubmissionRow
+from orchestration.lib.obligations import ExpectedReport, expected_reports, report_timeliness
 from orchestration.lib.periods import Period, month_period, quarter_period, year_period
 from orchestration.lib.registry import OrgUnit, Registry
-from orchestration.lib.working_days import WorkingCalendar, due_date
-
-
-@dataclass(frozen=True)
-class ExpectedReport:
-    unit: OrgUnit
-    period: Period
-    due: date
-    indicator_codes: tuple[str, ...]
+from orchestration.lib.working_days import WorkingCalendar
 
 
 @dataclass(frozen=True)
@@ -66,19 +61,6 @@ def candidate_periods(today: date) -> tuple[Period, ...]:
     )
 
 
-def expected_reports(registry: Registry, periods: Iterable[Period]) -> list[ExpectedReport]:
-    """A unit owes a period when it exists for the whole period and its type reports at that frequency."""
-    expected = []
-    for period in periods:
-        for unit in sorted(registry.org_units.values(), key=lambda u: u.code):
-            codes = tuple(
-                o.indicator_code for o in registry.obligations_of(unit.unit_type) if o.frequency == period.frequency
-            )
-            if codes and unit.is_active_between(period.start, period.end):
-                expected.append(ExpectedReport(unit, period, due_date(registry, unit.unit_type, period.end), codes))
-    return expected
-
-
 def received_dates(submissions: Iterable[SubmissionRow]) -> dict[tuple[str, str], date]:
     """First day a readable file arrived for each unit and period: that day decides timeliness."""
     received: dict[tuple[str, str], date] = {}
@@ -99,11 +81,13 @@ def due_notices(
     if not calendar.is_working_day(today):
         return []
     notices = []
-    for report in expected_reports(registry, candidate_periods(today)):
-        if (report.unit.code, report.period.code) in received or report.period.end >= today:
+    reports = expected_reports(registry, candidate_periods(today))
+    for state in report_timeliness(registry, reports, received, today):
+        report = state.report
+        if state.received_on is not None or report.period.end >= today:
             continue
-        if today > report.due:
-            notices.append(Notice("overdue", report, calendar.working_days_between(report.due, today)))
+        if state.status == "missing":
+            notices.append(Notice("overdue", report, state.working_days_late))
         elif (left := calendar.working_days_between(today, report.due)) <= lead_working_days:
             notices.append(Notice("reminder", report, left))
     return notices
@@ -125,18 +109,14 @@ def weekly_digest(
 ) -> Digest:
     """Missing and late reports for the periods whose deadline has passed, and every unit whose latest
     file still holds errors."""
-    calendar = WorkingCalendar(registry.holidays)
     missing, late = [], []
-    for report in expected_reports(registry, candidate_periods(today)):
-        if report.due >= today:
-            continue
-        arrived = received.get((report.unit.code, report.period.code))
-        if arrived is None:
-            missing.append(DigestLine(report.unit, report.period, report.due, None,
-                                      calendar.working_days_between(report.due, today)))
-        elif arrived > report.due:
-            late.append(DigestLine(report.unit, report.period, report.due, arrived,
-                                   calendar.working_days_between(report.due, arrived)))
+    for state in report_timeliness(registry, expected_reports(registry, candidate_periods(today)), received, today):
+        line = DigestLine(state.report.unit, state.report.period, state.report.due, state.received_on,
+                          state.working_days_late)
+        if state.status == "missing":
+            missing.append(line)
+        elif state.status == "late":
+            late.append(line)
     errors = tuple(
         (registry.org_units[unit_code], period_code, count)
         for (unit_code, period_code), count in sorted(open_errors.items())

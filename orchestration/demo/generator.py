@@ -20,8 +20,9 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 from orchestration.demo.layout import Habits, build_workbook, unit_habits
-from orchestration.demo.schedule import PlannedReport, period_number, plan_reports
+from orchestration.demo.schedule import PlannedReport, plan_reports
 from orchestration.demo.values import DemoValues
+from orchestration.lib.periods import number_in_year
 from orchestration.lib.registry import OrgUnit, Registry
 from orchestration.lib.working_days import WorkingCalendar
 
@@ -48,7 +49,7 @@ def short_name(unit: OrgUnit) -> str:
 
 def file_name(report: PlannedReport, descriptive: bool) -> str:
     """`QN-TYT-HONGHAI_202503.xlsx`, or a clerk's own `BaoCao_TTYT_HaLong_T03-2025.xlsx`."""
-    period, number = report.period, period_number(report.period)
+    period, number = report.period, number_in_year(report.period)
     if not descriptive:
         return f"{report.unit.code}_{period.code}.xlsx"
     tag = {"monthly": f"T{number:02d}-{period.year}", "quarterly": f"Q{number}-{period.year}",

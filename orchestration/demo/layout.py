@@ -17,10 +17,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from orchestration.demo.schedule import ROMAN_QUARTERS, PlannedReport, period_number
-from orchestration.lib.periods import Period
+from orchestration.demo.schedule import PlannedReport
+from orchestration.lib.periods import Period, number_in_year, period_label
 from orchestration.lib.registry import Registry
 
+ROMAN_QUARTERS = ("I", "II", "III", "IV")  # for titles: "BÁO CÁO ... QUÝ I NĂM 2025"
 LABELS = {
     "code": ("Mã đơn vị", "MÃ ĐƠN VỊ", "Ma don vi", "Mã  đơn vị", "mã đơn vị"),
     "period": ("Kỳ báo cáo", "KỲ BÁO CÁO", "Ky bao cao", "Kỳ báo  cáo", "kỳ báo cáo"),
@@ -93,13 +94,14 @@ def unit_habits(rng: random.Random) -> Habits:
 
 def period_text(period: Period, form: int) -> str:
     """One of the typed forms the contract accepts; `form` picks which, modulo the forms available."""
-    year, number = period.year, period_number(period)
+    year, number = period.year, number_in_year(period)
+    label = period_label(period)[0]  # "Tháng 3/2025", "Quý I/2025", "Năm 2025"
     if period.frequency == "monthly":
-        forms = (f"Tháng {number}/{year}", f"Tháng {number:02d} năm {year}", period.code)
+        forms = (label, f"Tháng {number:02d} năm {year}", period.code)
     elif period.frequency == "quarterly":
-        forms = (f"Quý {ROMAN_QUARTERS[number - 1]}/{year}", f"Quý {number} năm {year}", period.code)
+        forms = (label, f"Quý {number} năm {year}", period.code)
     else:
-        forms = (f"Năm {year}", period.code)
+        forms = (label, period.code)
     return forms[form % len(forms)]
 
 
@@ -111,9 +113,9 @@ def _title(report: PlannedReport) -> str:
     period = report.period
     subject = "SỐ LIỆU THEO ĐỊA BÀN" if report.area_codes else "THỐNG KÊ Y TẾ"
     if period.frequency == "monthly":
-        return f"BÁO CÁO {subject} THÁNG {period_number(period)} NĂM {period.year}"
+        return f"BÁO CÁO {subject} THÁNG {number_in_year(period)} NĂM {period.year}"
     if period.frequency == "quarterly":
-        return f"BÁO CÁO {subject} QUÝ {ROMAN_QUARTERS[period_number(period) - 1]} NĂM {period.year}"
+        return f"BÁO CÁO {subject} QUÝ {ROMAN_QUARTERS[number_in_year(period) - 1]} NĂM {period.year}"
     return f"BÁO CÁO {subject} NĂM {period.year}"
 
 

@@ -1,33 +1,33 @@
 """Which reports the demo province owes: one per unit, period and reporting frequency.
 
-Only periods lying wholly inside the requested months are planned, and only units active for the
-whole period report it, exactly as the warehouse will expect: a ward merged on 1 July reports
-January to June, its successor July onwards, and nobody reports the month of a merge twice.
+Only periods lying wholly inside the requested months are planned, and only the reports the
+warehouse will expect (`orchestration.lib.obligations`): a ward merged on 1 July reports January to
+June, its successor July onwards, and nobody reports the month of a merge twice.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from orchestration.lib.periods import Period, month_period, quarter_period, year_period
+from orchestration.lib.obligations import areas_reported_on, owing_units
+from orchestration.lib.periods import (
+    Period,
+    PeriodError,
+    month_period,
+    period_from_code,
+    quarter_period,
+    year_period,
+)
 from orchestration.lib.registry import OrgUnit, Registry
 
-ROMAN_QUARTERS = ("I", "II", "III", "IV")
-
-
-def period_number(period: Period) -> int:
-    """Month (1-12) of a month, quarter (1-4) of a quarter, 1 for a year."""
-    if period.frequency == "monthly":
-        return period.start.month
-    return (period.start.month + 2) // 3 if period.frequency == "quarterly" else 1
-
-
 def parse_month(code: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{4})(0[1-9]|1[0-2])", code)
-    if not match:
+    try:
+        period = period_from_code(code)
+    except PeriodError:
+        period = None
+    if period is None or period.period_type != "month":
         raise ValueError(f"'{code}' is not a month code YYYYMM / '{code}' không phải mã tháng dạng YYYYMM")
-    return int(match[1]), int(match[2])
+    return period.year, period.start.month
 
 
 def periods_between(first_month: str, last_month: str) -> list[Period]:
@@ -54,12 +54,8 @@ class PlannedReport:
 
 def plan_reports(registry: Registry, first_month: str, last_month: str) -> list[PlannedReport]:
     """Reference indicators (population, insured people) are owed per area active during the period."""
-    planned = []
-    for period in periods_between(first_month, last_month):
-        for unit in registry.org_units.values():
-            codes = tuple(o.indicator_code for o in registry.obligations_of(unit.unit_type) if o.frequency == period.frequency)
-            if not codes or not unit.is_active_between(period.start, period.end):
-                continue
-            by_area = any(registry.indicators[code].kind == "reference" for code in codes)
-            planned.append(PlannedReport(unit, period, codes, registry.areas_active_during(period.start, period.end) if by_area else ()))
-    return planned
+    return [
+        PlannedReport(unit, period, codes, areas_reported_on(registry, codes, period))
+        for period in periods_between(first_month, last_month)
+        for unit, codes in owing_units(registry, period)
+    ]

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from orchestration.ingest.findings import Finding, finding
 from orchestration.ingest.submission_parser import ParsedSubmission, SubmittedRow
+from orchestration.lib.obligations import indicators_owed
 from orchestration.lib.periods import Period, PeriodError, parse_period
 from orchestration.lib.registry import AREA_UNIT_TYPES, Indicator, OrgUnit, Registry
 from orchestration.lib.workbook.rejections import FileRejection, reject
@@ -304,14 +305,11 @@ def _exists_during(unit: OrgUnit, period: Period) -> bool:
 
 
 def _obliged_codes(unit: OrgUnit | None, period: Period | None, registry: Registry) -> frozenset[str] | None:
-    """What the unit owes at this period's frequency, looked up once per file rather than per row;
-    None when there is no unit or it reports nothing at that frequency: the file-level finding
-    already says it all."""
-    frequency = period.frequency if period is not None else None
-    if unit is None or frequency is None:
+    """What the unit owes for the period, looked up once per file rather than per row; None when
+    there is no unit or it reports nothing at that frequency: the file-level finding already says it all."""
+    if unit is None or period is None:
         return None
-    owed = [o.indicator_code for o in registry.obligations_of(unit.unit_type) if o.frequency == frequency]
-    return frozenset(owed) if owed else None
+    return frozenset(indicators_owed(registry, unit.unit_type, period)) or None
 
 
 def _not_obliged(

@@ -2,8 +2,8 @@
 
 This DDL is the one contract between ingestion and the dbt project: `dbt_project/models/staging/
 __sources.yml` describes exactly these tables. Reference tables mirror the CSV files in
-`sources/reference/` column for column; submission tables are append-only so that history
-(superseded files, rejected values) is never rewritten.
+`sources/reference/` column for column (period labels always from the shipped file); submission
+tables are append-only so that history (superseded files, rejected values) is never rewritten.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ REFERENCE_TABLES = {
     "ref_public_holidays": "public_holidays.csv",
     "ref_indicator_targets": "indicator_targets.csv",
     "ref_national_benchmarks": "national_benchmarks.csv",
+    "ref_period_labels": "period_labels.csv",
 }
 
 

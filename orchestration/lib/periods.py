@@ -8,12 +8,15 @@ exactly one period: a wrong period would silently land a value in the wrong mont
 from __future__ import annotations
 
 import calendar
+import csv
 import functools
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Callable, Literal
 
+from orchestration.lib.settings import REPO_ROOT
 from orchestration.lib.text import fold
 
 PeriodType = Literal["month", "quarter", "half_year", "nine_months", "year"]
@@ -21,6 +24,9 @@ PeriodType = Literal["month", "quarter", "half_year", "nine_months", "year"]
 # Outside these years a typed period is a typo (`Tháng 3/2205`), not a report.
 MIN_YEAR = 2000
 MAX_YEAR = 2099
+
+# The warehouse's own wording, shipped with the code rather than kept with a province's registry.
+PERIOD_LABELS_CSV = REPO_ROOT / "sources" / "reference" / "period_labels.csv"
 
 _FREQUENCY_OF_TYPE = {"month": "monthly", "quarter": "quarterly", "year": "yearly"}
 _ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -100,6 +106,12 @@ def year_period(year: int) -> Period:
     return _span(str(year), "year", year, 1, 12)
 
 
+def number_in_year(period: Period) -> int:
+    """Which month, quarter or half of its year a period is; 1 for nine months and the year."""
+    months = period.end.month - period.start.month + 1
+    return 1 if period.period_type in ("nine_months", "year") else (period.start.month - 1) // months + 1
+
+
 def months_in(period: Period) -> tuple[Period, ...]:
     """The months a period covers, in order: completeness is counted in months present."""
     return tuple(month_period(period.year, m) for m in range(period.start.month, period.end.month + 1))
@@ -107,12 +119,31 @@ def months_in(period: Period) -> tuple[Period, ...]:
 
 _Builder = Callable[..., Period]
 
-_CODE_PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
-    (re.compile(r"(\d{4})(\d{2})"), lambda y, m: month_period(int(y), int(m))),
-    (re.compile(r"(\d{4})Q(\d)"), lambda y, q: quarter_period(int(y), int(q))),
-    (re.compile(r"(\d{4})S(\d)"), lambda y, s: half_year_period(int(y), int(s))),
-    (re.compile(r"(\d{4})N9"), lambda y: nine_months_period(int(y))),
-    (re.compile(r"(\d{4})"), lambda y: year_period(int(y))),
+# The period-code grammar, written once: after the four-digit year, the marker of each period type
+# and the numbers it can carry (202503, 2025Q1, 2025S1, 2025N9, 2025). The builder range-checks.
+_CODE_GRAMMAR: tuple[tuple[str, str, _Builder], ...] = (
+    ("", r"\d{2}", lambda y, m: month_period(int(y), int(m))),
+    ("Q", r"[1-4]", lambda y, q: quarter_period(int(y), int(q))),
+    ("S", r"[12]", lambda y, s: half_year_period(int(y), int(s))),
+    ("N9", "", lambda y: nine_months_period(int(y))),
+    ("", "", lambda y: year_period(int(y))),
+)
+
+# Every canonical code and nothing else: the GX suites check period columns with it, and dbt's
+# `period_code_pattern()` macro (dbt_project/macros/period_codes.sql) is pinned to it by a test.
+# Non-capturing group: GX runs pandas `str.contains`, which warns on every call about capture groups.
+PERIOD_CODE_PATTERN = r"^\d{4}(?:" + "|".join(marker + numbers for marker, numbers, _ in _CODE_GRAMMAR if marker + numbers) + r")?$"
+
+
+def _any_digit(numbers: str) -> str:
+    """`[1-4]` -> `\\d`: codes are read with any digit where a number goes, so that 2025Q5 is told
+    "quarter 5 does not exist" rather than "not a period code"."""
+    return re.sub(r"\[[^]]*\]", r"\\d", numbers)
+
+
+_CODE_PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = tuple(
+    (re.compile(r"(\d{4})" + marker + (f"({_any_digit(numbers)})" if numbers else "")), build)
+    for marker, numbers, build in _CODE_GRAMMAR
 )
 
 _SEPARATOR = r"\s*(?:/|-|\.|\s+nam\s+|\s)\s*"
@@ -193,3 +224,49 @@ def _check_year(year: int, text: str) -> None:
             f"Year {year} is outside {MIN_YEAR}–{MAX_YEAR}; probably a typo.",
         )
 
+
+
+# The one wording of every period, in Vietnamese and English; dbt's int_periods reads the same file
+# (loaded as raw.ref_period_labels), so the published dim_periods and every message agree.
+PERIOD_LABELS_FILE = "period_labels.csv"
+_LABEL_COLUMNS = ("period_type", "number_in_year", "label_vi_template", "label_en_template")
+_NUMBERS_IN_YEAR = {"month": 12, "quarter": 4, "half_year": 2, "nine_months": 1, "year": 1}
+
+
+@dataclass(frozen=True)
+class PeriodLabel:
+    period_type: str
+    number_in_year: int
+    label_vi_template: str  # with `{year}`: "Quý I/{year}"
+    label_en_template: str
+
+
+def period_label(period: Period) -> tuple[str, str]:
+    """("Quý I/2025", "Q1 2025"): the Vietnamese label is one the period parser reads back."""
+    label = period_labels(PERIOD_LABELS_CSV)[(period.period_type, number_in_year(period))]
+    year = str(period.year)
+    return label.label_vi_template.replace("{year}", year), label.label_en_template.replace("{year}", year)
+
+
+@functools.cache
+def period_labels(path: Path) -> dict[tuple[str, int], PeriodLabel]:
+    """Read once: one row per period type and number in the year, every template naming `{year}`;
+    anything else is refused with the file and line, since a missing row would fail a message later."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != _LABEL_COLUMNS:
+            raise ValueError(f"{path}: tiêu đề phải là {','.join(_LABEL_COLUMNS)} / "
+                             f"the header must be {','.join(_LABEL_COLUMNS)}")
+        labels: dict[tuple[str, int], PeriodLabel] = {}
+        for row in reader:
+            key = (row["period_type"], int(row["number_in_year"]) if row["number_in_year"].isdigit() else 0)
+            templates = (row["label_vi_template"], row["label_en_template"])
+            if not 1 <= key[1] <= _NUMBERS_IN_YEAR.get(key[0], 0) or key in labels or any(
+                "{year}" not in template for template in templates
+            ):
+                raise ValueError(f"{path}, dòng {reader.line_num}: kỳ không tồn tại, trùng, hoặc nhãn thiếu {{year}} / "
+                                 f"line {reader.line_num}: unknown or repeated period, or a label without {{year}}")
+            labels[key] = PeriodLabel(key[0], key[1], *templates)
+    if len(labels) != sum(_NUMBERS_IN_YEAR.values()):
+        raise ValueError(f"{path}: thiếu nhãn của một số kỳ / labels are missing for some periods")
+    return labels

@@ -13,7 +13,7 @@ import csv
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, get_args, get_type_hints
@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from orchestration.lib.build_schema import RAW_SCHEMA, REFERENCE_TABLES
-from orchestration.lib.periods import MAX_YEAR, MIN_YEAR
+from orchestration.lib.periods import MAX_YEAR, MIN_YEAR, PERIOD_LABELS_CSV, PERIOD_LABELS_FILE, PeriodLabel, period_labels
 from orchestration.lib.registry import (
     AREA_UNIT_TYPES,
     Indicator,
@@ -498,6 +498,19 @@ def _records(registry: Registry, spec: FileSpec) -> list:
     return list(collection.values()) if isinstance(collection, Mapping) else list(collection)
 
 
+def _table_rows(registry: Registry, file_name: str) -> tuple[list[tuple[str, str]], list[tuple]]:
+    """Each column's name and SQL type, and the rows. Period labels are the warehouse's own wording,
+    not a province's registry: they come from the shipped file Python reads too (`lib/periods.py`)."""
+    if file_name == PERIOD_LABELS_FILE:
+        types = ("varchar", "integer", "varchar", "varchar")
+        columns = list(zip((f.name for f in fields(PeriodLabel)), types, strict=True))
+        return columns, [astuple(label) for label in period_labels(PERIOD_LABELS_CSV).values()]
+    spec = FILES[file_name]
+    return [(column.name, SQL_TYPES[column.kind]) for column in spec.columns], [
+        astuple(record) for record in _records(registry, spec)
+    ]
+
+
 def write_reference_tables(connection: duckdb.DuckDBPyConnection, reference_dir: Path) -> dict[str, int]:
     """Replace every raw.ref_* table in one transaction, and only once all files pass their checks.
 
@@ -510,10 +523,9 @@ def write_reference_tables(connection: duckdb.DuckDBPyConnection, reference_dir:
     connection.execute("begin transaction")
     try:
         for table, file_name in REFERENCE_TABLES.items():
-            spec = FILES[file_name]
-            records = [astuple(record) for record in _records(registry, spec)]
-            frame = pd.DataFrame(records, columns=[column.name for column in spec.columns], dtype=object)
-            definition = ", ".join(f"{column.name} {SQL_TYPES[column.kind]}" for column in spec.columns)
+            columns, records = _table_rows(registry, file_name)
+            frame = pd.DataFrame(records, columns=[name for name, _ in columns], dtype=object)
+            definition = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
             connection.execute(f"create or replace table {RAW_SCHEMA}.{table} ({definition})")
             connection.register("reference_rows", frame)
             try:

@@ -1,12 +1,12 @@
 """Completeness and timeliness of reporting: which reports are owed, when they were due, when they came.
 
-A unit owes a report when it exists for the whole period and its type reports at that frequency
-(`expected_reports`, shared with the reminders so both always agree). Periods are owed from the
-first period in the data to the latest month anyone has reported: months nobody has reached yet
-are not missing, and going live does not owe years of history. A report is due its deadline in
-Vietnamese working days (`working_days.py`, regime by period end and unit type); until that day
-has passed and nothing has come it is "not yet due", never missing. Timeliness uses the arrival
-of the first readable file (its mtime), never the date typed in the workbook.
+Which reports are owed, when they are due and whether each came on time is decided in
+`orchestration.lib.obligations`, the classification the reminders and the weekly digest use too,
+so the scorecard and the digest always agree. Periods are owed from the first period in the data to
+the latest month anyone has reported: months nobody has reached yet are not missing, and going live
+does not owe years of history. Until a deadline has passed and nothing has come a report is "not
+yet due", never missing. Timeliness uses the arrival of the first readable file (its mtime), never
+the date typed in the workbook.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from datetime import date
 
 import pandas as pd
 
-from orchestration.alerts.reminders import expected_reports
+from orchestration.lib.obligations import expected_reports, report_timeliness
 from orchestration.lib.periods import Period, month_period, period_from_code, quarter_period, year_period
 from orchestration.lib.registry import Registry
-from orchestration.lib.working_days import WorkingCalendar, applicable_deadline
 
 REGISTER_COLUMNS = [
     "org_unit_code", "unit_type", "period_code", "frequency", "period_end", "regime_code", "deadline_days",
@@ -47,41 +46,43 @@ def owed_periods(received_period_codes: list[str]) -> list[Period]:
 
 def report_register(registry: Registry, received: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """One row per owed report, joined to what arrived for it (int_dq_received_reports)."""
+    arrivals = received[[
+        "org_unit_code", "period_code", "first_arrived_at", "first_submission_id", "first_file_name",
+        "winning_submission_id", "winning_file_name", "winning_table_sheet",
+    ]].assign(first_arrived_at=lambda frame: pd.to_datetime(frame["first_arrived_at"]))
+    received_on = {
+        (unit, period): arrived.date()
+        for unit, period, arrived in zip(
+            arrivals["org_unit_code"], arrivals["period_code"], arrivals["first_arrived_at"], strict=True
+        )
+        if not pd.isna(arrived)
+    }
+    reports = expected_reports(registry, owed_periods(list(received["period_code"])))
     rows = []
-    for report in expected_reports(registry, owed_periods(list(received["period_code"]))):
-        deadline = applicable_deadline(registry, report.unit.unit_type, report.period.end)
+    for state in report_timeliness(registry, reports, received_on, as_of):
+        report = state.report
         rows.append({
             "org_unit_code": report.unit.code,
             "unit_type": report.unit.unit_type,
             "period_code": report.period.code,
             "frequency": report.period.frequency,
             "period_end": pd.Timestamp(report.period.end),
-            "regime_code": deadline.regime_code,
-            "deadline_days": deadline.working_days_after_period,
+            "regime_code": report.deadline.regime_code,
+            "deadline_days": report.deadline.working_days_after_period,
             "due_date": pd.Timestamp(report.due),
-            "is_due": report.due < as_of,
+            "is_due": report.is_due(as_of),
             "indicator_codes": report.indicator_codes,
+            # Days late at arrival, for the late report's message and the scorecard; whether it is
+            # late at all is the suite's call (REPORTING in rule_suites.py states the same rule).
+            "working_days_late": state.working_days_late if state.received_on is not None else None,
         })
-    owed = pd.DataFrame(rows, columns=REGISTER_COLUMNS[:10])
-    arrivals = received[[
-        "org_unit_code", "period_code", "first_arrived_at", "first_submission_id", "first_file_name",
-        "winning_submission_id", "winning_file_name", "winning_table_sheet",
-    ]]
+    owed = pd.DataFrame(rows, columns=[*REGISTER_COLUMNS[:10], "working_days_late"])
     register = owed.merge(arrivals, on=["org_unit_code", "period_code"], how="left")
-    register["first_arrived_at"] = pd.to_datetime(register["first_arrived_at"])
     for column in ("first_submission_id", "winning_submission_id"):
         register[column] = register[column].astype("Int64")
     register["arrival_date"] = register["first_arrived_at"].dt.normalize()
     register["is_due"] = register["is_due"].astype(bool)
-    # For the late report's message and the scorecard; whether it is late at all is the suite's call.
-    calendar = WorkingCalendar(registry.holidays)
-    register["working_days_late"] = pd.array(
-        [
-            None if pd.isna(arrival) else max(0, calendar.working_days_between(due.date(), arrival.date()))
-            for due, arrival in zip(register["due_date"], register["arrival_date"], strict=True)
-        ],
-        dtype="Int64",
-    )
+    register["working_days_late"] = register["working_days_late"].astype("Int64")
     return register[REGISTER_COLUMNS]
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# Non-capturing group: GX runs pandas `str.contains`, which warns on every call about capture groups.
-PERIOD_CODE_PATTERN = r"^\d{4}(?:\d{2}|Q[1-4]|S[12]|N9)?$"
+from orchestration.lib.periods import PERIOD_CODE_PATTERN
+
 # Month 202503, quarter 2025Q1, half year 2025S1, nine months 2025N9, year 2025 (CONTRACT.md).
 PERIOD_TYPES = ("month", "quarter", "half_year", "nine_months", "year")
 SUBMISSION_STATUSES = ("published", "quarantined", "superseded", "duplicate", "held")

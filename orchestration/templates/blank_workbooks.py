@@ -13,7 +13,8 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from orchestration.lib.periods import Period
+from orchestration.lib.obligations import areas_reported_on, indicators_owed, owing_units
+from orchestration.lib.periods import Period, period_label
 from orchestration.lib.registry import Registry
 
 HEADER = ["STT", "Mã chỉ số", "Tên chỉ số", "Đơn vị tính", "Mã địa bàn", "Giá trị", "Ghi chú"]
@@ -31,19 +32,6 @@ INSTRUCTIONS_VI = [
 ]
 
 
-def period_label_vi(period: Period) -> str:
-    """The Vietnamese way of writing a period, which the period parser reads back."""
-    if period.period_type == "month":
-        return f"Tháng {period.start.month}/{period.year}"
-    if period.period_type == "quarter":
-        return f"Quý {('I', 'II', 'III', 'IV')[(period.start.month - 1) // 3]}/{period.year}"
-    if period.period_type == "half_year":
-        return f"6 tháng {'đầu' if period.start.month == 1 else 'cuối'} năm {period.year}"
-    if period.period_type == "nine_months":
-        return f"9 tháng năm {period.year}"
-    return f"Năm {period.year}"
-
-
 @dataclass(frozen=True)
 class TemplateRow:
     indicator_code: str
@@ -51,21 +39,17 @@ class TemplateRow:
 
 
 def template_rows(registry: Registry, unit_code: str, period: Period) -> list[TemplateRow]:
-    """One row per obliged indicator; area-level sources get one row per area active during the period."""
-    unit = registry.org_units[unit_code]
-    codes = [o.indicator_code for o in registry.obligations_of(unit.unit_type) if o.frequency == period.frequency]
-    if not any(registry.indicators[code].kind == "reference" for code in codes):
+    """One row per owed indicator; area-level sources get one row per area active during the period."""
+    codes = indicators_owed(registry, registry.org_units[unit_code].unit_type, period)
+    areas = areas_reported_on(registry, codes, period)
+    if not areas:
         return [TemplateRow(code, None) for code in codes]
-    return [TemplateRow(code, area) for area in registry.areas_active_during(period.start, period.end) for code in codes]
+    return [TemplateRow(code, area) for area in areas for code in codes]
 
 
 def units_due(registry: Registry, period: Period) -> list[str]:
-    """Units active for the whole period whose type owes a report at this period's frequency."""
-    return sorted(
-        code
-        for code, unit in registry.org_units.items()
-        if unit.is_active_between(period.start, period.end) and period.frequency in registry.frequencies_of(unit.unit_type)
-    )
+    """Units that owe a report for the period, by code."""
+    return sorted(unit.code for unit, _ in owing_units(registry, period))
 
 
 def write_blank_workbook(registry: Registry, unit_code: str, period: Period, path: Path) -> Path:
@@ -80,7 +64,7 @@ def write_blank_workbook(registry: Registry, unit_code: str, period: Period, pat
     identity = [
         ("Mã đơn vị:", unit_code),
         ("Tên đơn vị:", unit.name_vi),
-        ("Kỳ báo cáo:", period_label_vi(period)),
+        ("Kỳ báo cáo:", period_label(period)[0]),  # a label the period parser reads back
         ("Ngày báo cáo:", None),
         ("Người lập biểu:", None),
     ]

@@ -105,7 +105,7 @@ def test_only_one_plain_address_is_used(address, usable):
     [
         ("202503", ("Tháng 3/2025", "March 2025")),
         ("2025Q1", ("Quý I/2025", "Q1 2025")),
-        ("2025S2", ("6 tháng cuối năm 2025", "Second half of 2025")),
+        ("2025S2", ("6 tháng cuối năm 2025", "H2 2025")),  # the wording of dim_periods
         ("2025", ("Năm 2025", "Year 2025")),
         (None, ("kỳ chưa xác định", "unknown period")),
         ("Tháng 13", ("Tháng 13", "Tháng 13")),

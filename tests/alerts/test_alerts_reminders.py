@@ -11,13 +11,8 @@ import pytest
 from orchestration.alerts.definitions import VIETNAM, daily_reminders, reminders_job
 from orchestration.alerts.model import SubmissionRow
 from orchestration.alerts.published import PublishedSnapshot
-from orchestration.alerts.reminders import (
-    candidate_periods,
-    due_notices,
-    expected_reports,
-    is_digest_day,
-    weekly_digest,
-)
+from orchestration.alerts.reminders import candidate_periods, due_notices, is_digest_day, weekly_digest
+from orchestration.lib.obligations import expected_reports
 from orchestration.lib.periods import month_period
 from orchestration.alerts.scheduled import send_scheduled_notices
 from orchestration.lib.build_db import build_db_connection

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.lib.obligations import expected_reports, report_timeliness
+from orchestration.lib.periods import month_period
 from orchestration.lib.reference import load_registry
 from orchestration.lib.settings import REPO_ROOT
 from orchestration.quality.indicator_rules import IndicatorRule, load_indicator_rules
@@ -146,6 +148,24 @@ def test_late_report_fires_one_working_day_after_the_deadline_and_not_on_it(gx_p
     statuses = report_statuses(register, [], late).set_index("org_unit_code")
     assert statuses.loc["QN-TYT-HAILANG", "working_days_late"] == 1
     assert statuses.loc["QN-TYT-DONGNGU", "report_status"] == "on_time"
+
+
+def test_the_reporting_suite_agrees_with_the_classification_the_digest_uses(gx_project, registry):
+    """The scorecard's verdicts (GX on the register) and the weekly digest's lines (lib.obligations)
+    name the same reports missing and the same reports late."""
+    arrivals = {("QN-TYT-HAILANG", "202501"): datetime(2025, 2, 8, 8), ("QN-TYT-DONGNGU", "202501"): datetime(2025, 2, 3),
+                ("QN-BVDKT", "202501"): datetime(2025, 2, 28, 9)}
+    received = received_frame([received_row(unit, period, arrived, submission_id=n)
+                               for n, ((unit, period), arrived) in enumerate(arrivals.items(), start=1)])
+    as_of = date(2025, 2, 12)
+    register = report_register(registry, received, as_of)
+    verdicts = failing_rows(gx_project, "reporting", register)
+    states = report_timeliness(registry, expected_reports(registry, [month_period(2025, 1)]),
+                               {key: arrived.date() for key, arrived in arrivals.items()}, as_of)
+    for rule_code, status in (("DQ_REPORT_MISSING", "missing"), ("DQ_REPORT_LATE", "late")):
+        failed = set(zip(register.loc[verdicts[rule_code], "org_unit_code"], register.loc[verdicts[rule_code], "period_code"]))
+        assert failed == {(s.report.unit.code, s.report.period.code) for s in states if s.status == status}
+        assert failed, f"the case must exercise {status}"
 
 
 def test_missing_value_fires_for_an_owed_indicator_but_not_when_intake_already_rejected_it(gx_project, registry):

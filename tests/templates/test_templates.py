@@ -20,7 +20,6 @@ from orchestration.templates.blank_workbooks import (
     HEADER,
     HEADER_ROW,
     VALUE_COLUMN,
-    period_label_vi,
     template_rows,
     units_due,
     write_blank_workbook,
@@ -102,16 +101,6 @@ def test_area_sources_get_a_row_per_indicator_and_area_active_in_the_period():
 def test_units_due_follow_frequency_and_validity(period_code, present, absent):
     due = set(units_due(REGISTRY, parse_period(period_code)))
     assert present <= due and not absent & due
-
-
-@pytest.mark.parametrize(
-    ("code", "label"),
-    [("202601", "Tháng 1/2026"), ("2025Q4", "Quý IV/2025"), ("2025S2", "6 tháng cuối năm 2025"),
-     ("2025N9", "9 tháng năm 2025"), ("2025", "Năm 2025")],
-)
-def test_period_label_reads_back_as_the_same_period(code, label):
-    period = parse_period(code)
-    assert period_label_vi(period) == label and parse_period(label) == period
 
 
 def test_the_command_writes_one_workbook_per_unit_due(tmp_path):

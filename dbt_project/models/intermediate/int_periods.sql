@@ -12,6 +12,13 @@ submitted_values as (
 
 ),
 
+-- The one wording of every period, which the Python messages, templates and demo read too.
+period_labels as (
+
+    select * from {{ ref('stg_raw__period_labels') }}
+
+),
+
 -- Quarantined files are left out: a typo such as "2205" must not add a calendar year.
 period_codes as (
 
@@ -25,7 +32,7 @@ years as (
 
     select distinct cast(left(period_code, 4) as integer) as period_year
     from period_codes
-    where regexp_full_match(period_code, '[0-9]{4}([0-9]{2}|Q[1-4]|S[12]|N9)?')
+    where regexp_full_match(period_code, '{{ period_code_pattern() }}')
 
 ),
 
@@ -38,8 +45,7 @@ month_periods as (
         make_date(period_year, month_number, 1) as start_date,
         last_day(make_date(period_year, month_number, 1)) as end_date,
         1 as months_in_period,
-        format('Tháng {}/{}', month_number, period_year) as label_vi,
-        strftime(make_date(period_year, month_number, 1), '%B %Y') as label_en
+        month_number as number_in_year
     from years
     cross join range(1, 13) as month_numbers (month_number)
 
@@ -54,8 +60,7 @@ quarter_periods as (
         make_date(period_year, 3 * quarter_number - 2, 1) as start_date,
         last_day(make_date(period_year, 3 * quarter_number, 1)) as end_date,
         3 as months_in_period,
-        format('Quý {}/{}', ['I', 'II', 'III', 'IV'][quarter_number], period_year) as label_vi,
-        format('Q{} {}', quarter_number, period_year) as label_en
+        quarter_number as number_in_year
     from years
     cross join range(1, 5) as quarter_numbers (quarter_number)
 
@@ -70,12 +75,7 @@ half_year_periods as (
         make_date(period_year, 6 * half_number - 5, 1) as start_date,
         last_day(make_date(period_year, 6 * half_number, 1)) as end_date,
         6 as months_in_period,
-        format(
-            '6 tháng {} năm {}',
-            case half_number when 1 then 'đầu' else 'cuối' end,
-            period_year
-        ) as label_vi,
-        format('H{} {}', half_number, period_year) as label_en
+        half_number as number_in_year
     from years
     cross join range(1, 3) as half_numbers (half_number)
 
@@ -90,8 +90,7 @@ nine_month_periods as (
         make_date(period_year, 1, 1) as start_date,
         make_date(period_year, 9, 30) as end_date,
         9 as months_in_period,
-        format('9 tháng năm {}', period_year) as label_vi,
-        format('Jan–Sep {}', period_year) as label_en
+        1 as number_in_year
     from years
 
 ),
@@ -105,13 +104,12 @@ year_periods as (
         make_date(period_year, 1, 1) as start_date,
         make_date(period_year, 12, 31) as end_date,
         12 as months_in_period,
-        format('Năm {}', period_year) as label_vi,
-        format('Year {}', period_year) as label_en
+        1 as number_in_year
     from years
 
 ),
 
-final as (
+all_periods as (
 
     select * from month_periods
     union all
@@ -122,6 +120,25 @@ final as (
     select * from nine_month_periods
     union all
     select * from year_periods
+
+),
+
+final as (
+
+    select
+        all_periods.period_code,
+        all_periods.period_type,
+        all_periods.period_year,
+        all_periods.start_date,
+        all_periods.end_date,
+        all_periods.months_in_period,
+        replace(period_labels.label_vi_template, '{year}', cast(all_periods.period_year as varchar)) as label_vi,
+        replace(period_labels.label_en_template, '{year}', cast(all_periods.period_year as varchar)) as label_en
+    from all_periods
+    -- A left join: a period without a label fails int_periods' not_null tests rather than vanishing.
+    left join period_labels
+        on all_periods.period_type = period_labels.period_type
+        and all_periods.number_in_year = period_labels.number_in_year
 
 )
 

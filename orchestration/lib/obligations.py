@@ -1,0 +1,108 @@
+"""Which reports each unit owes, when they fall due, and whether they came on time: written once.
+
+Intake (is this indicator owed?), the rules step (the report register behind the scorecard), the
+reminders and the weekly digest, the blank templates and the demo province all ask these questions;
+answering them in one place keeps the scorecard and the digest from disagreeing about which report
+is late or missing. A unit owes a period when it exists for the whole period and its type reports
+at that frequency; the report is due a number of Vietnamese working days after the period's end
+(`working_days.py`, regime by period end and unit type). Timeliness counts from the day the first
+readable file arrived, never from the date typed in the workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from orchestration.lib.periods import Period
+from orchestration.lib.registry import OrgUnit, Registry, ReportingDeadline
+from orchestration.lib.working_days import WorkingCalendar, applicable_deadline, due_date
+
+ReportStatus = Literal["on_time", "late", "missing", "not_yet_due"]
+
+
+@dataclass(frozen=True)
+class ExpectedReport:
+    unit: OrgUnit
+    period: Period
+    deadline: ReportingDeadline  # the regime in force at the period's end
+    due: date
+    indicator_codes: tuple[str, ...]
+
+    def is_due(self, as_of: date) -> bool:
+        """The deadline has passed: on the deadline day itself nothing is missing yet."""
+        return self.due < as_of
+
+
+@dataclass(frozen=True)
+class ReportTimeliness:
+    report: ExpectedReport
+    status: ReportStatus
+    received_on: date | None
+    # Working days past the deadline: at arrival for a received report (0 when on time), up to
+    # `as_of` for a missing one; None while the report is not yet due.
+    working_days_late: int | None
+
+
+def indicators_owed(registry: Registry, unit_type: str, period: Period) -> tuple[str, ...]:
+    """The indicators a unit type reports at the period's frequency, in obligation order; none for
+    the cumulative periods (half year, nine months), which no obligation asks for."""
+    return tuple(o.indicator_code for o in registry.obligations_of(unit_type) if o.frequency == period.frequency)
+
+
+def owing_units(registry: Registry, period: Period) -> list[tuple[OrgUnit, tuple[str, ...]]]:
+    """The units that owe a report for the period, in registry order, with the indicators each owes:
+    a unit owes a period when it exists for the whole period and its type reports at that frequency
+    (a ward merged on 1 July reports January to June, its successor July onwards)."""
+    owing = []
+    for unit in registry.org_units.values():
+        codes = indicators_owed(registry, unit.unit_type, period)
+        if codes and unit.is_active_between(period.start, period.end):
+            owing.append((unit, codes))
+    return owing
+
+
+def expected_reports(registry: Registry, periods: Iterable[Period]) -> list[ExpectedReport]:
+    """Every report owed for the periods, period by period and unit code by unit code, with its deadline."""
+    return [
+        ExpectedReport(
+            unit, period, applicable_deadline(registry, unit.unit_type, period.end),
+            due_date(registry, unit.unit_type, period.end), codes,
+        )
+        for period in periods
+        for unit, codes in sorted(owing_units(registry, period), key=lambda owing: owing[0].code)
+    ]
+
+
+def areas_reported_on(registry: Registry, indicator_codes: Iterable[str], period: Period) -> tuple[str, ...]:
+    """Sources of reference figures (population, insured people) report one row per area active
+    during the period; everyone else reports on themselves (no areas)."""
+    if any(registry.indicators[code].kind == "reference" for code in indicator_codes):
+        return registry.areas_active_during(period.start, period.end)
+    return ()
+
+
+def classify(report: ExpectedReport, received_on: date | None, as_of: date, calendar: WorkingCalendar) -> ReportTimeliness:
+    """On time when the first file came by the deadline, late after it; with nothing received,
+    missing once the deadline has passed and not yet due until then."""
+    if received_on is not None:
+        if received_on <= report.due:
+            return ReportTimeliness(report, "on_time", received_on, 0)
+        return ReportTimeliness(report, "late", received_on, calendar.working_days_between(report.due, received_on))
+    if report.is_due(as_of):
+        return ReportTimeliness(report, "missing", None, calendar.working_days_between(report.due, as_of))
+    return ReportTimeliness(report, "not_yet_due", None, None)
+
+
+def report_timeliness(
+    registry: Registry, reports: Iterable[ExpectedReport], received: Mapping[tuple[str, str], date], as_of: date
+) -> list[ReportTimeliness]:
+    """Each report classified against the day its first readable file arrived, keyed by
+    (unit code, period code)."""
+    calendar = WorkingCalendar(registry.holidays)
+    return [
+        classify(report, received.get((report.unit.code, report.period.code)), as_of, calendar)
+        for report in reports
+    ]

@@ -1,0 +1,82 @@
+"""Who owes which report, and the one classification of on time, late, missing and not yet due."""
+
+from datetime import date, timedelta
+
+from orchestration.lib.obligations import (
+    areas_reported_on,
+    classify,
+    expected_reports,
+    indicators_owed,
+    owing_units,
+    report_timeliness,
+)
+from orchestration.lib.periods import half_year_period, month_period, quarter_period
+from orchestration.lib.registry import Indicator, Obligation, OrgUnit, PublicHoliday, Registry, ReportingDeadline
+from orchestration.lib.working_days import WorkingCalendar
+
+
+def unit(code: str, unit_type: str, valid_from=date(2020, 1, 1), valid_to=None) -> OrgUnit:
+    return OrgUnit(code, code, unit_type, None, valid_from, valid_to, None)
+
+
+REGISTRY = Registry(
+    org_units={u.code: u for u in [
+        unit("QN", "province"),
+        unit("TYT-B", "commune_station"),
+        unit("TYT-A", "commune_station", valid_to=date(2025, 6, 30)),
+        unit("TYT-C", "commune_station", valid_from=date(2025, 7, 1)),
+        unit("CTK", "statistics_office"),
+    ]},
+    indicators={
+        "OPD_VISITS": Indicator("OPD_VISITS", "Lượt khám", "Visits", "reported", "Lượt", "flow"),
+        "POPULATION": Indicator("POPULATION", "Dân số", "Population", "reference", "Người", "yearly"),
+    },
+    obligations=(
+        Obligation("commune_station", "OPD_VISITS", "monthly"),
+        Obligation("statistics_office", "POPULATION", "quarterly"),
+    ),
+    deadlines=(ReportingDeadline("TT23-2025", date(2019, 1, 1), None, "*", 5),),
+    holidays=tuple(PublicHoliday(date(2025, 1, 25) + timedelta(days=n), "Tết", "holiday") for n in range(9)),
+)
+JANUARY = month_period(2025, 1)
+
+
+def test_a_unit_type_owes_what_it_reports_at_the_period_frequency_and_nothing_cumulative():
+    assert indicators_owed(REGISTRY, "commune_station", JANUARY) == ("OPD_VISITS",)
+    assert indicators_owed(REGISTRY, "commune_station", quarter_period(2025, 1)) == ()
+    assert indicators_owed(REGISTRY, "commune_station", half_year_period(2025, 1)) == ()
+
+
+def test_only_units_active_for_the_whole_period_owe_it_in_registry_order():
+    assert [u.code for u, _ in owing_units(REGISTRY, JANUARY)] == ["TYT-B", "TYT-A"]
+    assert [u.code for u, _ in owing_units(REGISTRY, month_period(2025, 7))] == ["TYT-B", "TYT-C"]
+    assert [(r.unit.code, r.due) for r in expected_reports(REGISTRY, [JANUARY])] == [
+        ("TYT-A", date(2025, 2, 7)), ("TYT-B", date(2025, 2, 7))  # by code; Tết pushes the deadline
+    ]
+
+
+def test_area_sources_report_on_every_area_active_during_the_period():
+    assert areas_reported_on(REGISTRY, ("POPULATION",), quarter_period(2025, 1)) == ("QN",)
+    assert areas_reported_on(REGISTRY, ("OPD_VISITS",), JANUARY) == ()
+
+
+def test_classification_around_the_deadline():
+    report = expected_reports(REGISTRY, [JANUARY])[0]  # due Friday 7 February 2025
+    calendar = WorkingCalendar(REGISTRY.holidays)
+    states = [
+        classify(report, received_on, as_of, calendar)
+        for received_on, as_of in [
+            (None, date(2025, 2, 7)), (None, date(2025, 2, 10)), (date(2025, 2, 7), date(2025, 3, 1)),
+            (date(2025, 2, 11), date(2025, 3, 1)),
+        ]
+    ]
+    assert [(s.status, s.working_days_late) for s in states] == [
+        ("not_yet_due", None), ("missing", 1), ("on_time", 0), ("late", 2),
+    ]
+
+
+def test_timeliness_looks_up_the_first_arrival_by_unit_and_period():
+    reports = expected_reports(REGISTRY, [JANUARY])
+    received = {("TYT-B", "202501"): date(2025, 2, 3)}
+    states = report_timeliness(REGISTRY, reports, received, date(2025, 2, 10))
+    assert [(s.report.unit.code, s.status) for s in states] == [("TYT-A", "missing"), ("TYT-B", "on_time")]
