@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import dagster as dg
 import duckdb
 import pytest
@@ -82,3 +84,27 @@ def test_province_beds_per_population_uses_end_of_period_stock(published, oracle
     value, numerator, denominator = published_value(published, "BEDS_PER_10K", "QN", "2025")
     assert (numerator, denominator) == (beds_december, population)
     assert value == pytest.approx(beds_december / population * 10_000, rel=1e-12)
+
+
+# Every published number of the demo province, as recorded before the issue-10 refactor moved the domain
+# rules into lib/ (commit 4827c8d, `make run` on the generated demo). Rounded to 9 decimals so a change in
+# DuckDB's summation order cannot move it; any real change of a number, key or completeness flag does.
+# A deliberate change of the numbers updates this digest in the same commit and says why.
+RECORDED_INDICATOR_VALUES = (25527, "ee76b4a2e4ac8550852bb7e5f3ebc57f4d6a9af2d90574b28f22d8d4f7b63a1a")
+
+
+def indicator_values_digest(connection) -> tuple[int, str]:
+    rows = connection.sql(
+        "select indicator_code, org_unit_code, period_code, period_type, org_unit_level, "
+        "round(value, 9), round(numerator, 9), round(denominator, 9), round(reported_value, 9), "
+        "months_expected, months_present, is_complete "
+        "from marts.fct_indicator_values order by all"
+    ).fetchall()
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(repr(row).encode() + b"\n")
+    return len(rows), digest.hexdigest()
+
+
+def test_published_numbers_equal_the_recorded_digest(published):
+    assert indicator_values_digest(published) == RECORDED_INDICATOR_VALUES
