@@ -28,7 +28,8 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --python 3.11
 	@touch $@
 
-# Dagster loads the dbt manifest at import time; prepare_if_dev() only runs under `dagster dev`.
+# Dagster reads the dbt manifest when the code location loads and nothing parses dbt on import:
+# every target that loads it (run, test, dev) depends on this one, which reparses when a model changes.
 $(MANIFEST): $(VENV)/.synced $(DBT_SOURCES)
 	$(BIN)/python -m orchestration.transform.prepare
 	@touch $@

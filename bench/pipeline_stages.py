@@ -40,8 +40,10 @@ def stage_of(step_key: str) -> str:
     return STAGES.get(step_key, step_key)
 
 
-def run_and_time(instance) -> tuple[dict[str, float], float]:
-    from orchestration.definitions import defs
+def run_and_time(instance, settings) -> tuple[dict[str, float], float]:
+    from orchestration.definitions import build_definitions
+
+    defs = build_definitions(settings)
 
     started = time.perf_counter()
     result = defs.get_job_def("warehouse_job").execute_in_process(instance=instance, raise_on_error=True)
@@ -59,28 +61,29 @@ def main() -> None:
     arguments = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
-    os.environ.update(
-        WAREHOUSE_INBOX_DIR=str(workdir / "inbox"),
-        WAREHOUSE_ARCHIVE_DIR=str(workdir / "archive"),
-        WAREHOUSE_BUILD_DB=str(workdir / "build.duckdb"),
-        WAREHOUSE_PUBLISHED_DB=str(workdir / "published.duckdb"),
-    )
     import dagster as dg
 
     from orchestration.demo.generator import generate_demo_province
     from orchestration.lib.reference import load_registry
-    from orchestration.lib.settings import WarehousePaths
+    from orchestration.lib.settings import load_settings
     from orchestration.transform.prepare import parse_dbt_project
 
-    paths = WarehousePaths.from_environment()
-    parse_dbt_project()
+    settings = load_settings({
+        **os.environ,
+        "WAREHOUSE_INBOX_DIR": str(workdir / "inbox"),
+        "WAREHOUSE_ARCHIVE_DIR": str(workdir / "archive"),
+        "WAREHOUSE_BUILD_DB": str(workdir / "build.duckdb"),
+        "WAREHOUSE_PUBLISHED_DB": str(workdir / "published.duckdb"),
+    })
+    paths = settings.paths
+    parse_dbt_project(settings)
     started = time.perf_counter()
     files = generate_demo_province(paths.inbox_dir, load_registry(paths.reference_dir), arguments.first_month, arguments.last_month)
     generation = time.perf_counter() - started
 
     instance = dg.DagsterInstance.ephemeral()
-    full, full_wall = run_and_time(instance)
-    baseline, baseline_wall = run_and_time(instance)
+    full, full_wall = run_and_time(instance, settings)
+    baseline, baseline_wall = run_and_time(instance, settings)
 
     print(f"Demo province {arguments.first_month}..{arguments.last_month}: {len(files)} workbooks generated in {generation:.1f} s")
     print(f"{'stage':<10}{'all files new (s)':>20}{'nothing new (s)':>18}{'data cost (s)':>16}")

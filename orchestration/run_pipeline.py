@@ -14,7 +14,7 @@ import duckdb
 from orchestration.automation.inbox_watch import list_inbox
 from orchestration.demo.generator import generate_demo_province
 from orchestration.lib.reference import load_registry
-from orchestration.lib.settings import WarehousePaths
+from orchestration.lib.settings import WarehousePaths, load_settings
 
 
 def fill_inbox_if_empty(paths: WarehousePaths) -> int:
@@ -47,9 +47,10 @@ def published_summary(paths: WarehousePaths) -> list[str]:
 
 
 def main() -> int:
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
 
-    paths = WarehousePaths.from_environment()
+    settings = load_settings()
+    paths, defs = settings.paths, build_definitions(settings)
     generated = fill_inbox_if_empty(paths)
     if generated:
         print(f"Inbox was empty: wrote {generated} demo workbooks for Quảng Ninh to {paths.inbox_dir}")

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
-from orchestration.lib.settings import REPO_ROOT, WarehousePaths
+from orchestration.lib.settings import REPO_ROOT, Settings, WarehousePaths, load_settings
 from orchestration.transform.prepare import parse_dbt_project
 
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
@@ -23,7 +22,7 @@ VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
 
 @pytest.fixture(scope="session", autouse=True)
 def dbt_manifest() -> Path:
-    """Dagster loads dbt's manifest at import time and prepare_if_dev() only runs under `dagster dev`."""
+    """Dagster loads dbt's manifest when the code location loads, and nothing parses dbt on import."""
     return parse_dbt_project()
 
 
@@ -43,22 +42,18 @@ class WarehouseRun:
     instance: dg.DagsterInstance
 
 
-def run_warehouse_job(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
-    from orchestration.definitions import defs
+def isolated_settings(root: Path, **environment: str) -> Settings:
+    """Every path under `root`, so a test never touches the repository's own warehouse. Read from
+    this mapping alone: an engineer's shell may hold real SMTP settings, and a test run must never
+    mail the demo units."""
+    return load_settings({**warehouse_environment(root), **environment})
 
-    return defs.get_job_def("warehouse_job").execute_in_process(instance=instance, raise_on_error=False)
 
+def run_warehouse_job(instance: dg.DagsterInstance, settings: Settings) -> dg.ExecuteInProcessResult:
+    from orchestration.definitions import build_definitions
 
-@contextmanager
-def isolated_warehouse(root: Path) -> Iterator[WarehousePaths]:
-    """Every path under `root`, so a test never touches the repository's own warehouse."""
-    with pytest.MonkeyPatch.context() as patch:
-        for variable, value in warehouse_environment(root).items():
-            patch.setenv(variable, value)
-        # An engineer's shell may hold real SMTP settings: a test run must never mail the demo units.
-        for variable in [name for name in os.environ if name.startswith("ALERT_")]:
-            patch.delenv(variable)
-        yield WarehousePaths.from_environment()
+    job = build_definitions(settings).get_job_def("warehouse_job")
+    return job.execute_in_process(instance=instance, raise_on_error=False)
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +61,8 @@ def demo_run(tmp_path_factory) -> Iterator[WarehouseRun]:
     from orchestration.demo.generator import generate_demo_province
     from orchestration.lib.reference import load_registry
 
-    with isolated_warehouse(tmp_path_factory.mktemp("demo")) as paths:
-        generate_demo_province(paths.inbox_dir, load_registry(paths.reference_dir))
-        instance = dg.DagsterInstance.ephemeral()
-        yield WarehouseRun(paths=paths, result=run_warehouse_job(instance), instance=instance)
+    settings = isolated_settings(tmp_path_factory.mktemp("demo"))
+    paths = settings.paths
+    generate_demo_province(paths.inbox_dir, load_registry(paths.reference_dir))
+    instance = dg.DagsterInstance.ephemeral()
+    yield WarehouseRun(paths=paths, result=run_warehouse_job(instance, settings), instance=instance)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -30,12 +30,11 @@ from orchestration.demo.generator import (
 from orchestration.demo.layout import period_text, vietnamese_number
 from orchestration.demo.schedule import PlannedReport, periods_between
 from orchestration.demo.values import poisson, split_total
+from orchestration.lib.clock import VIETNAM
 from orchestration.lib.periods import parse_period, period_from_code
 from orchestration.lib.reference import load_registry
 from orchestration.lib.settings import REPO_ROOT
 from orchestration.lib.working_days import WorkingCalendar
-
-VIETNAM_TIME = timezone(timedelta(hours=7))
 
 
 def fold(text: object) -> str:
@@ -230,11 +229,11 @@ def test_seasonality(values):
 def test_files_arrive_one_to_four_working_days_after_the_period(demo, registry):
     calendar = WorkingCalendar(registry.holidays)
     for path, book in demo.items():
-        arrived = datetime.fromtimestamp(os.stat(path).st_mtime, VIETNAM_TIME)
+        arrived = datetime.fromtimestamp(os.stat(path).st_mtime, VIETNAM)
         end = period_from_code(book.period_code).end
         assert calendar.add_working_days(end, 1) <= arrived.date() <= calendar.add_working_days(end, 4), path.name
         assert calendar.is_working_day(arrived.date()) and 7 <= arrived.hour < 17
-        assert arrived < datetime.now(VIETNAM_TIME)
+        assert arrived < datetime.now(VIETNAM)
 
 
 def test_calamine_finds_identity_and_table_in_every_file(demo):

@@ -1,12 +1,11 @@
 """Alerting in Dagster: feedback after each publish, the daily reminder tick, the engineer's alarm.
 
-Thin wrappers: paths and settings come from the environment, the clock is injectable (the
-schedule hands each tick its own date), and all decisions live in the modules they call.
+Thin wrappers: paths, settings and the clock come in as resources (the schedule hands each tick
+its own date), and all decisions live in the modules they call.
 """
 
 # No `from __future__ import annotations`: Dagster checks the `context` annotations as live classes.
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import dagster as dg
 
@@ -15,20 +14,10 @@ from orchestration.alerts.feedback import send_unit_feedback
 from orchestration.alerts.messages import StepFailure
 from orchestration.alerts.published import read_published
 from orchestration.alerts.scheduled import send_scheduled_notices
-from orchestration.alerts.settings import AlertSettings
-from orchestration.lib.build_db import build_db_connection
+from orchestration.lib.clock import VIETNAM, VIETNAM_TIMEZONE
 from orchestration.lib.reference import load_registry
-from orchestration.lib.settings import WarehousePaths
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def vietnam_today() -> date:
-    return datetime.now(VIETNAM).date()
+from orchestration.lib.resources import BuildDatabaseResource, ClockResource, WarehousePathsResource
+from orchestration.lib.settings import AlertSettings
 
 
 @dg.asset(
@@ -40,13 +29,18 @@ def vietnam_today() -> date:
         "Feedback to each unit: new findings with its annotated workbook, acknowledgements of fixes."
     ),
 )
-def unit_feedback(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    paths = WarehousePaths.from_environment()
-    settings = AlertSettings.from_environment(paths)
-    with build_db_connection(paths.build_db) as connection:
+def unit_feedback(
+    context: dg.AssetExecutionContext,
+    warehouse_paths: WarehousePathsResource,
+    build_db: BuildDatabaseResource,
+    clock: ClockResource,
+    alert_settings: dg.ResourceParam[AlertSettings],
+) -> dg.MaterializeResult:
+    paths, settings, now = warehouse_paths.get(), alert_settings, clock.get()
+    with build_db.connect() as connection:
         summary = send_unit_feedback(
-            read_published(paths.published_db), connection, paths.archive_dir, settings, utc_now, context.run.run_id,
-            vietnam_today(),
+            read_published(paths.published_db), connection, paths.archive_dir, settings, now.utc_now,
+            context.run.run_id, now.today(),
         )
     context.log.info(f"Unit feedback: {summary}")
     return dg.MaterializeResult(
@@ -68,18 +62,24 @@ class ReminderConfig(dg.Config):
 
 
 @dg.op(description="Nhắc hạn, báo quá hạn, tổng hợp tuần / Reminders, overdue notices, weekly digest.")
-def send_reminders(context: dg.OpExecutionContext, config: ReminderConfig) -> None:
-    paths = WarehousePaths.from_environment()
+def send_reminders(
+    context: dg.OpExecutionContext,
+    config: ReminderConfig,
+    warehouse_paths: WarehousePathsResource,
+    build_db: BuildDatabaseResource,
+    clock: ClockResource,
+    alert_settings: dg.ResourceParam[AlertSettings],
+) -> None:
+    paths, settings, now = warehouse_paths.get(), alert_settings, clock.get()
     if not paths.published_db.is_file():
         # Without a published warehouse nobody is known to have reported; notices would all be wrong.
         context.log.warning(f"No published warehouse at {paths.published_db}: reminders skipped.")
         return
-    settings = AlertSettings.from_environment(paths)
-    today = date.fromisoformat(config.today) if config.today else vietnam_today()
-    with build_db_connection(paths.build_db) as connection:
+    today = date.fromisoformat(config.today) if config.today else now.today()
+    with build_db.connect() as connection:
         summary = send_scheduled_notices(
             load_registry(paths.reference_dir), read_published(paths.published_db), connection, settings, today,
-            utc_now, context.run.run_id,
+            now.utc_now, context.run.run_id,
         )
     context.log.info(f"Scheduled notices for {today}: {summary}")
 
@@ -95,7 +95,7 @@ def reminders_job():
 @dg.schedule(
     job=reminders_job,
     cron_schedule="0 7 * * *",
-    execution_timezone="Asia/Ho_Chi_Minh",
+    execution_timezone=VIETNAM_TIMEZONE,
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 def daily_reminders(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
@@ -112,9 +112,13 @@ def daily_reminders(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="E-mail kỹ sư dữ liệu khi một lần chạy thất bại / E-mail the data engineer when a run fails.",
 )
-def engineer_on_run_failure(context: dg.RunFailureSensorContext) -> None:
-    paths = WarehousePaths.from_environment()
-    settings = AlertSettings.from_environment(paths)
+def engineer_on_run_failure(
+    context: dg.RunFailureSensorContext,
+    build_db: BuildDatabaseResource,
+    clock: ClockResource,
+    alert_settings: dg.ResourceParam[AlertSettings],
+) -> None:
+    settings, utc_now = alert_settings, clock.get().utc_now
     run = context.dagster_run
     failures = [
         StepFailure(event.step_key or "?", error_chain(event.step_failure_data.error) or event.message or "")
@@ -123,7 +127,7 @@ def engineer_on_run_failure(context: dg.RunFailureSensorContext) -> None:
     if not failures and context.failure_event.message:
         failures = [StepFailure("(run)", context.failure_event.message)]
     alert = run_failure_alert(settings, run.job_name, run.run_id, failures, utc_now)
-    delivery = queue_and_flush(alert, paths.build_db, settings, utc_now, run.run_id)
+    delivery = queue_and_flush(alert, build_db.path, settings, utc_now, run.run_id)
     context.log.info(f"Engineer alert for {run_url(settings, run.run_id)}: {delivery or 'spooled, build DB busy'}")
 
 

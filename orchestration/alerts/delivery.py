@@ -20,10 +20,10 @@ import duckdb
 
 from orchestration.alerts.model import FindingRow
 from orchestration.alerts.outbox import spooled, write_outbox
-from orchestration.alerts.settings import AlertSettings, SmtpSettings
 from orchestration.alerts.store import QueuedAlert, alert_exists, queued_alerts, record_attempt, record_queued
+from orchestration.lib.settings import AlertSettings, SmtpSettings
 
-Clock = Callable[[], datetime]  # naive UTC
+Clock = Callable[[], datetime]  # naive UTC: orchestration.lib.clock's Clock.utc_now in a run, a fake in tests
 # What a server says about one message; a dropped connection is different and ends the flush.
 _REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 

@@ -19,8 +19,8 @@ from orchestration.alerts.delivery import Clock, DeliverySummary, enqueue, flush
 from orchestration.alerts.messages import StepFailure, compose_run_failure
 from orchestration.alerts.outbox import spool
 from orchestration.alerts.rendering import build_message, usable_address
-from orchestration.alerts.settings import AlertSettings
 from orchestration.alerts.store import QueuedAlert, alert_identity, ensure_alert_tables
+from orchestration.lib.settings import AlertSettings
 
 
 def error_chain(error: object | None) -> str:

@@ -21,7 +21,6 @@ from orchestration.alerts.messages import compose_feedback, compose_resolved, fe
 from orchestration.alerts.model import FindingRow, UnitContact, org_name
 from orchestration.alerts.published import PublishedSnapshot
 from orchestration.alerts.rendering import ComposedEmail, build_message, usable_address
-from orchestration.alerts.settings import AlertSettings
 from orchestration.alerts.store import (
     QueuedAlert,
     alert_identity,
@@ -30,6 +29,7 @@ from orchestration.alerts.store import (
     notified_fingerprints,
     open_notified_findings,
 )
+from orchestration.lib.settings import AlertSettings
 from orchestration.lib.workbook.archive import read_archived
 
 

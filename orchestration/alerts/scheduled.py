@@ -18,9 +18,9 @@ from orchestration.alerts.model import health_departments, org_name
 from orchestration.alerts.published import PublishedSnapshot
 from orchestration.alerts.reminders import due_notices, is_digest_day, received_dates, weekly_digest
 from orchestration.alerts.rendering import ComposedEmail, build_message, usable_address
-from orchestration.alerts.settings import AlertSettings
 from orchestration.alerts.store import QueuedAlert, alert_identity, ensure_alert_tables
 from orchestration.lib.registry import Registry
+from orchestration.lib.settings import AlertSettings
 
 
 @dataclass(frozen=True)

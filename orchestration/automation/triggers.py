@@ -6,13 +6,14 @@ import dagster as dg
 
 from orchestration.automation.inbox_watch import InboxCursor, decide, list_inbox
 from orchestration.automation.jobs import warehouse_job
-from orchestration.lib.settings import WarehousePaths
+from orchestration.lib.clock import VIETNAM_TIMEZONE
+from orchestration.lib.resources import WarehousePathsResource
 
 
 @dg.sensor(job=warehouse_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
-def inbox_sensor(context: dg.SensorEvaluationContext):
+def inbox_sensor(context: dg.SensorEvaluationContext, warehouse_paths: WarehousePathsResource):
     """One run per batch of settled new or changed files; the cursor remembers what was handed over."""
-    inbox_dir = WarehousePaths.from_environment().inbox_dir
+    inbox_dir = warehouse_paths.get().inbox_dir
     decision = decide(list_inbox(inbox_dir), InboxCursor.from_json(context.cursor), time.time_ns())
     context.update_cursor(decision.cursor.to_json())
     if not decision.ready:
@@ -30,7 +31,7 @@ monthly_schedule = dg.ScheduleDefinition(
     # Circular 23/2025 gives every unit 5 working days after the month; the 10th at 06:00 is past
     # that deadline even with a weekend and a holiday in between.
     cron_schedule="0 6 10 * *",
-    execution_timezone="Asia/Ho_Chi_Minh",
+    execution_timezone=VIETNAM_TIMEZONE,
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 

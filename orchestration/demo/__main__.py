@@ -9,7 +9,7 @@ from pathlib import Path
 
 from orchestration.demo.generator import DEFAULT_DEMO_SEED, generate_demo_province
 from orchestration.lib.reference import ReferenceDataError, load_registry
-from orchestration.lib.settings import WarehousePaths
+from orchestration.lib.settings import load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--last-month", default="202512", help="last month, YYYYMM")
     parser.add_argument("--seed", type=int, default=DEFAULT_DEMO_SEED)
     args = parser.parse_args(argv)
-    reference_dir = args.reference or WarehousePaths.from_environment().reference_dir
+    reference_dir = args.reference or load_settings().paths.reference_dir
     started = time.perf_counter()
     try:
         paths = generate_demo_province(args.inbox, load_registry(reference_dir), args.first_month, args.last_month, args.seed)

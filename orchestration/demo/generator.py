@@ -13,7 +13,7 @@ import random
 import re
 import unicodedata
 import zipfile
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,12 +22,12 @@ from openpyxl.writer.excel import ExcelWriter
 from orchestration.demo.layout import Habits, build_workbook, unit_habits
 from orchestration.demo.schedule import PlannedReport, plan_reports
 from orchestration.demo.values import DemoValues
+from orchestration.lib.clock import VIETNAM
 from orchestration.lib.periods import number_in_year
 from orchestration.lib.registry import OrgUnit, Registry
 from orchestration.lib.working_days import WorkingCalendar
 
 DEFAULT_DEMO_SEED = 20250
-VIETNAM_TIME = timezone(timedelta(hours=7))
 FILE_KIND = {"hospital": "BV", "health_centre": "TTYT", "commune_station": "TYT", "cdc": "CDC",
              "statistics_office": "ThongKe", "social_insurance": "BHXH"}
 NAME_PREFIX_WORDS = {"trung", "tam", "y", "te", "tram", "phuong", "xa", "thi", "tran", "benh", "vien",
@@ -61,7 +61,7 @@ def arrival_time(calendar: WorkingCalendar, period_end: date, rng: random.Random
     """During office hours in Vietnam (00:30-09:45 UTC, so the date is the same in either zone)."""
     day = calendar.add_working_days(period_end, rng.randint(1, 4))
     minutes = rng.randint(7 * 60 + 30, 16 * 60 + 45)
-    return datetime.combine(day, time(minutes // 60, minutes % 60, rng.randint(0, 59)), VIETNAM_TIME)
+    return datetime.combine(day, time(minutes // 60, minutes % 60, rng.randint(0, 59)), VIETNAM)
 
 
 class _FixedTimeZip(zipfile.ZipFile):
@@ -101,7 +101,7 @@ def generate_demo_province(inbox_dir: Path, registry: Registry, first_month: str
                            last_month: str = "202512", seed: int = DEFAULT_DEMO_SEED) -> list[Path]:
     """Write one .xlsx per unit and period owed between the two months; return their paths."""
     reports = plan_reports(registry, first_month, last_month)
-    now = datetime.now(VIETNAM_TIME)
+    now = datetime.now(VIETNAM)
     if reports and max(report.period.end for report in reports) >= now.date():
         raise ValueError(f"{last_month} has not ended yet, its reports cannot have arrived / "
                          f"kỳ {last_month} chưa kết thúc nên chưa thể có báo cáo")

@@ -12,15 +12,12 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from orchestration.ingest.file_intake import Candidate, FileIntake, SeenBefore
 from orchestration.ingest.ledger import LedgerEntry
 from orchestration.ingest.process import FileOutcome
+from orchestration.lib.clock import VIETNAM
 from orchestration.lib.workbook.archive import ArchivedFile
-
-# Arrival times are Vietnam wall-clock time: deadlines are counted in local working days.
-LOCAL_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)
@@ -73,7 +70,8 @@ def in_arrival_order(paths: list[Path], inbox_dir: Path, unreadable_paths: list[
         except OSError:
             unreadable_paths.append(inbox_path)
             continue
-        arrived_at = datetime.fromtimestamp(status.st_mtime, LOCAL_TIMEZONE).replace(tzinfo=None)
+        # Vietnam wall-clock time: deadlines are counted in local working days.
+        arrived_at = datetime.fromtimestamp(status.st_mtime, VIETNAM).replace(tzinfo=None)
         candidates.append(Candidate(path, inbox_path, status.st_size, arrived_at))
     return sorted(candidates, key=lambda c: (c.arrived_at, c.inbox_path))
 

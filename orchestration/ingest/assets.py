@@ -4,15 +4,13 @@ Their asset keys equal the dbt sources (`raw.<table>`), so Dagster draws dbt's l
 from them.
 """
 
-from datetime import date
-
 import dagster as dg
 
 from orchestration.ingest.intake import ingest_inbox
-from orchestration.lib.build_db import build_db_connection
+from orchestration.lib.workbook.limits import IntakeLimits
 from orchestration.lib.build_schema import RAW_SCHEMA, REFERENCE_TABLES, SUBMISSION_TABLES_DDL
 from orchestration.lib.reference import load_registry, write_reference_tables
-from orchestration.lib.settings import WarehousePaths
+from orchestration.lib.resources import BuildDatabaseResource, ClockResource, WarehousePathsResource
 
 REFERENCE_KEYS = [dg.AssetKey([RAW_SCHEMA, table]) for table in REFERENCE_TABLES]
 
@@ -23,10 +21,12 @@ REFERENCE_KEYS = [dg.AssetKey([RAW_SCHEMA, table]) for table in REFERENCE_TABLES
         for key, file in zip(REFERENCE_KEYS, REFERENCE_TABLES.values())
     ],
 )
-def reference_tables(context: dg.AssetExecutionContext):
+def reference_tables(
+    context: dg.AssetExecutionContext, warehouse_paths: WarehousePathsResource, build_db: BuildDatabaseResource
+):
     """Reloaded every run: the files are small and a changed registry must reach dbt at once."""
-    paths = WarehousePaths.from_environment()
-    with build_db_connection(paths.build_db) as connection:
+    paths = warehouse_paths.get()
+    with build_db.connect() as connection:
         row_counts = write_reference_tables(connection, paths.reference_dir)
     for table, rows in row_counts.items():
         yield dg.MaterializeResult(asset_key=[RAW_SCHEMA, table], metadata={"rows": rows})
@@ -44,18 +44,25 @@ def reference_tables(context: dg.AssetExecutionContext):
         for table in SUBMISSION_TABLES_DDL
     ],
 )
-def inbox_submissions(context: dg.AssetExecutionContext):
+def inbox_submissions(
+    context: dg.AssetExecutionContext,
+    warehouse_paths: WarehousePathsResource,
+    build_db: BuildDatabaseResource,
+    clock: ClockResource,
+    intake_limits: dg.ResourceParam[IntakeLimits],
+):
     """Files already in the ledger are skipped, so every run may safely rescan the whole inbox."""
-    paths = WarehousePaths.from_environment()
+    paths = warehouse_paths.get()
     registry = load_registry(paths.reference_dir)
-    with build_db_connection(paths.build_db) as connection:
+    with build_db.connect() as connection:
         summary = ingest_inbox(
             inbox_dir=paths.inbox_dir,
             archive_dir=paths.archive_dir,
             connection=connection,
             registry=registry,
             run_id=context.run_id,
-            today=date.today(),
+            today=clock.today(),
+            limits=intake_limits,
         )
     context.log.info(f"Inbox intake: {summary}")
     metadata = {

@@ -18,19 +18,13 @@ from typing import Mapping
 
 import duckdb
 
-from orchestration.ingest.arrivals import (
-    LOCAL_TIMEZONE,
-    in_arrival_order,
-    probably_new,
-    scan_inbox,
-    seen_before,
-    sort_out,
-)
+from orchestration.ingest.arrivals import in_arrival_order, probably_new, scan_inbox, seen_before, sort_out
 from orchestration.ingest.file_intake import IntakeContext, take_in_batch
 from orchestration.ingest.ledger import append_batch, load_ledger
 from orchestration.ingest.ledger_rows import ledger_rows
 from orchestration.ingest.workers import take_in_workers
 from orchestration.lib.build_schema import ensure_submission_tables
+from orchestration.lib.clock import VIETNAM
 from orchestration.lib.collector import collector_paused
 from orchestration.lib.registry import Registry
 from orchestration.lib.workbook.limits import IntakeLimits
@@ -66,17 +60,16 @@ def ingest_inbox(
     registry: Registry,
     run_id: str,
     today: date,
-    limits: IntakeLimits | None = None,
+    limits: IntakeLimits = IntakeLimits(),
 ) -> IntakeSummary:
-    """`limits` default to the environment's (WAREHOUSE_MAX_*), read once per run."""
-    limits = limits or IntakeLimits.from_environment()
+    """`limits`: the settings' (WAREHOUSE_MAX_*) in a run; the defaults serve tests and benches."""
     ensure_submission_tables(connection)
     archive_dir.mkdir(parents=True, exist_ok=True)  # fail loudly here, not once per file below
     ledger = load_ledger(connection)
     paths = scan_inbox(inbox_dir)
     unreadable_paths: list[str] = []
     candidates = in_arrival_order(paths, inbox_dir, unreadable_paths)
-    ingested_at = datetime.now(LOCAL_TIMEZONE).replace(tzinfo=None)
+    ingested_at = datetime.now(VIETNAM).replace(tzinfo=None)
     context = IntakeContext(archive_dir, ingested_at, seen_before(ledger), registry, today, limits)
     if probably_new(candidates, ledger) > PARALLEL_THRESHOLD:
         intakes = take_in_workers(candidates, context)

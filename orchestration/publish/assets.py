@@ -8,7 +8,7 @@ check fails, this asset does not run and readers keep the previous, checked ware
 import dagster as dg
 
 from orchestration.lib.marts import MART_NAMES, mart_asset_key
-from orchestration.lib.settings import WarehousePaths
+from orchestration.lib.resources import WarehousePathsResource
 from orchestration.publish.publisher import publish_warehouse
 
 @dg.asset(
@@ -20,8 +20,10 @@ from orchestration.publish.publisher import publish_warehouse
         "The checked warehouse, published atomically for BI users."
     ),
 )
-def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    paths = WarehousePaths.from_environment()
+def published_warehouse(
+    context: dg.AssetExecutionContext, warehouse_paths: WarehousePathsResource
+) -> dg.MaterializeResult:
+    paths = warehouse_paths.get()
     result = publish_warehouse(paths.build_db, paths.published_db, run_id=context.run.run_id)
     context.log.info(f"Published {sum(result.row_counts.values())} rows to {result.published_db}")
     metadata = {

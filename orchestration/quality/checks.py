@@ -16,7 +16,8 @@ import dagster as dg
 import duckdb
 
 from orchestration.lib.marts import mart_asset_key
-from orchestration.lib.settings import EXPECTATIONS_DIR, WarehousePaths
+from orchestration.lib.resources import BuildDatabaseResource
+from orchestration.lib.settings import EXPECTATIONS_DIR
 from orchestration.quality.suites import DIMENSION_KEY_PARAMETERS
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def build_warehouse_checks(
         can_subset=True,
         description="Kiểm tra chất lượng dữ liệu các bảng công bố / Data quality checks on the public marts.",
     )
-    def warehouse_expectations(context: dg.AssetCheckExecutionContext):
+    def warehouse_expectations(context: dg.AssetCheckExecutionContext, build_db: BuildDatabaseResource):
         # Imported here: GX takes seconds to import, which the code location should not pay on load.
         from orchestration.quality.gx_runner import ValidationSession
 
@@ -56,11 +57,10 @@ def build_warehouse_checks(
             for name in mart_names
             if dg.AssetCheckKey(mart_asset_key(name), CHECK_NAME) in context.selected_asset_check_keys
         ]
-        build_db = WarehousePaths.from_environment().build_db
         session = ValidationSession(project_root_dir)
         validations = []
         # Read-only: DuckDB admits many readers or one writer, and the checks must never change the build.
-        with duckdb.connect(str(build_db), read_only=True) as connection:
+        with duckdb.connect(str(build_db.path), read_only=True) as connection:
             parameters = dimension_keys(connection)
             for name in selected:
                 try:

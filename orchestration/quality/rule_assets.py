@@ -8,17 +8,16 @@ the values involved (done by the second phase) is the designed response — the 
 """
 
 # No `from __future__ import annotations`: Dagster checks the `context` annotation as a live class.
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pandas as pd
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.lib.reference import load_registry
-from orchestration.lib.settings import EXPECTATIONS_DIR, WarehousePaths
+from orchestration.lib.resources import ClockResource, WarehousePathsResource
+from orchestration.lib.settings import EXPECTATIONS_DIR
 from orchestration.quality.checks import markdown_cell
 from orchestration.quality.indicator_rules import load_indicator_rules
 from orchestration.quality.rule_catalogue import FAMILIES, FAMILY_TITLES, RULES, Family, rules_of
@@ -31,8 +30,6 @@ if TYPE_CHECKING:
 FINDINGS_KEY = dg.AssetKey(["raw", "dq_rule_findings"])
 REGISTER_KEY = dg.AssetKey(["raw", "dq_report_register"])
 EXAMPLE_LIMIT = 5
-# Deadlines pass at midnight in Vietnam, whatever the server's clock says.
-LOCAL_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 INPUT_MODELS = ("int_dq_values_under_check", "int_dq_received_reports", "stg_raw__ingest_findings")
 
 
@@ -60,13 +57,13 @@ def build_rule_assets(project_root_dir: Path = EXPECTATIONS_DIR) -> dg.AssetsDef
             for family in FAMILIES
         ],
     )
-    def dq_rules(context: dg.AssetExecutionContext):
+    def dq_rules(context: dg.AssetExecutionContext, warehouse_paths: WarehousePathsResource, clock: ClockResource):
         # Imported here: GX takes seconds to import, which the code location should not pay on load.
         from orchestration.quality.rule_evaluation import RuleInputs, evaluate_rules
 
-        paths = WarehousePaths.from_environment()
+        paths = warehouse_paths.get()
         values, received, intake_findings = read_rule_frames(paths.build_db)
-        as_of = datetime.now(LOCAL_TIMEZONE).date()
+        as_of = clock.today()  # deadlines pass at midnight in Vietnam, whatever the server's zone
         inputs = RuleInputs(
             values, received, intake_findings, load_registry(paths.reference_dir),
             load_indicator_rules(paths.reference_dir), as_of,

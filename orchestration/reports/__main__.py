@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from orchestration.lib.settings import WarehousePaths
+from orchestration.lib.settings import load_settings
 from orchestration.reports.report_data import ReportPeriodError, latest_month
 from orchestration.reports.scorecard_report import write_report
 
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--period", help="month code, e.g. 202512 (default: the latest month published)")
     args = parser.parse_args(argv)
-    paths = WarehousePaths.from_environment()
+    paths = load_settings().paths
     if not paths.published_db.exists():
         print(f"Chưa có kho công bố tại {paths.published_db} / no published warehouse at {paths.published_db}",
               file=sys.stderr)

@@ -3,7 +3,7 @@
 # No `from __future__ import annotations`: Dagster checks the `context` annotation as a live class.
 import dagster as dg
 
-from orchestration.lib.settings import WarehousePaths
+from orchestration.lib.resources import WarehousePathsResource
 from orchestration.reports.report_data import latest_month
 from orchestration.reports.scorecard_report import write_report
 
@@ -17,8 +17,10 @@ from orchestration.reports.scorecard_report import write_report
         "The latest month's data-quality report card (HTML), next to the published warehouse."
     ),
 )
-def dq_scorecard_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    paths = WarehousePaths.from_environment()
+def dq_scorecard_report(
+    context: dg.AssetExecutionContext, warehouse_paths: WarehousePathsResource
+) -> dg.MaterializeResult:
+    paths = warehouse_paths.get()
     period = latest_month(paths.published_db)
     if period is None:
         context.log.info("No monthly data-quality card published yet; no report written.")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from orchestration.lib.periods import PeriodError, parse_period
 from orchestration.lib.reference import load_registry
-from orchestration.lib.settings import REPO_ROOT, WarehousePaths
+from orchestration.lib.settings import REPO_ROOT, load_settings
 from orchestration.templates.blank_workbooks import units_due, write_blank_workbooks
 
 
@@ -20,7 +20,7 @@ def main() -> None:
         period = parse_period(arguments.period)
     except PeriodError as error:
         parser.error(f"kỳ báo cáo không hợp lệ / invalid period: {error.message_vi} / {error.message_en}")
-    registry = load_registry(WarehousePaths.from_environment().reference_dir)
+    registry = load_registry(load_settings().paths.reference_dir)
     if not units_due(registry, period):
         # Half-year and nine-month periods are computed by the warehouse, never reported by units.
         parser.error(f"không đơn vị nào phải báo cáo kỳ {period.code} / no unit reports for period {period.code}; "

@@ -7,28 +7,40 @@ values each unit's winning file gives and the reports received. The Great Expect
 back, the marts, the scorecard — reading the findings as a dbt source. Dagster orders the three
 steps from the dependencies alone: phase two's source `raw.dq_rule_findings` is the rules' asset.
 Each phase is one `dbt build`, so models, tests and contracts still run in a single pass per phase.
+
+Importing this module reads dbt's manifest and nothing else: the manifest is written beforehand
+by `python -m orchestration.transform.prepare` (`make setup`, which `make dev` runs first, and
+the tests' session fixture), and the build database reaches dbt as a `--vars` value
+(`transform/dbt_command.py`), so no environment variable is set for dbt, at import or at run time.
 """
 
-import os
-import sys
-from pathlib import Path
+from collections.abc import Mapping
+from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.lib.settings import DBT_PROJECT_DIR, WarehousePaths
-
-# dbt runs as a subprocess and finds the build database through its profile's env_var; the
-# profile is rendered as early as prepare_if_dev(), so the variable must be set at import time.
-WarehousePaths.from_environment().export_to_environment()
-# The pinned dbt lives next to this interpreter, and neither make, the daemon nor prepare_if_dev()
-# activates the virtual environment: put it first on PATH for every dbt invocation.
-os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-warehouse_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-# Under `dagster dev` the manifest is rebuilt from the sources; `make` runs `dbt parse` otherwise.
-warehouse_dbt_project.prepare_if_dev()
+from orchestration.lib.resources import BuildDatabaseResource
+from orchestration.transform.dbt_command import DBT_EXECUTABLE, build_db_vars, warehouse_dbt_project
 
 RULE_INPUTS_SELECTION = "+tag:dq_inputs"
+DBT_LAYERS = ("staging", "intermediate", "marts")  # the model folders, in the order data flows
+
+
+class LayeredDbtTranslator(DagsterDbtTranslator):
+    """dbt models grouped by layer in the asset graph instead of all in `default`."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        # Overridden because the default group is the model's dbt `group` config, which this
+        # project does not use; the folder (fqn: project, folder, ..., model) is the layer.
+        # Asset keys are not touched: other stages address marts as ["marts", name].
+        fqn = dbt_resource_props.get("fqn", [])
+        if len(fqn) > 2 and fqn[1] in DBT_LAYERS:
+            return fqn[1]
+        return super().get_group_name(dbt_resource_props)
+
+
+TRANSLATOR = LayeredDbtTranslator()
 
 
 @dbt_assets(
@@ -36,13 +48,13 @@ RULE_INPUTS_SELECTION = "+tag:dq_inputs"
     project=warehouse_dbt_project,
     select=RULE_INPUTS_SELECTION,
     name="dbt_rule_inputs",
+    dagster_dbt_translator=TRANSLATOR,
 )
-def dbt_rule_inputs(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    # Tests and the CLI may point WAREHOUSE_* elsewhere after import; re-export before each build.
-    WarehousePaths.from_environment().export_to_environment()
+def dbt_rule_inputs(context: dg.AssetExecutionContext, dbt: DbtCliResource, build_db: BuildDatabaseResource):
     # Cautious: a test comparing a phase-one model with a phase-two one (a relationships test) waits
     # for phase two, where both exist; dbt's eager default would run it against a missing table.
-    yield from dbt.cli(["build", "--indirect-selection", "cautious"], context=context).stream()
+    args = ["build", "--indirect-selection", "cautious", *build_db_vars(build_db.path)]
+    yield from dbt.cli(args, context=context).stream()
 
 
 @dbt_assets(
@@ -50,13 +62,13 @@ def dbt_rule_inputs(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     project=warehouse_dbt_project,
     exclude=RULE_INPUTS_SELECTION,
     name="warehouse_models",
+    dagster_dbt_translator=TRANSLATOR,
 )
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    WarehousePaths.from_environment().export_to_environment()
-    yield from dbt.cli(["build"], context=context).stream()
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, build_db: BuildDatabaseResource):
+    yield from dbt.cli(["build", *build_db_vars(build_db.path)], context=context).stream()
 
 
 defs = dg.Definitions(
     assets=[dbt_rule_inputs, warehouse_models],
-    resources={"dbt": DbtCliResource(project_dir=warehouse_dbt_project)},
+    resources={"dbt": DbtCliResource(project_dir=warehouse_dbt_project, dbt_executable=str(DBT_EXECUTABLE))},
 )

@@ -1,24 +1,24 @@
 """`python -m orchestration.transform.prepare`: write dbt's manifest the way runs will read it.
 
-Dagster loads the manifest at import time and prepare_if_dev() only runs under `dagster dev`, so
-make, CI and the tests parse first. The build-database path is rendered into dbt's profile, and dbt
-only re-uses its partial parse when the profile is identical, so the path is resolved exactly as
-the pipeline resolves it at run time.
+Dagster reads the manifest when the code location loads, and nothing parses dbt at import time, so
+make (`make setup`, which `make run`, `make test` and `make dev` all run), CI and the tests parse
+first. The build-database path is rendered into dbt's profile, and dbt only re-uses its partial
+parse when the profile and the `--vars` are identical, so the path is passed exactly as the
+pipeline's dbt assets pass it.
 """
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-from orchestration.lib.settings import DBT_PROJECT_DIR, WarehousePaths
+from orchestration.lib.settings import Settings, load_settings
+from orchestration.transform.dbt_command import DBT_EXECUTABLE, build_db_vars, warehouse_dbt_project
 
 
-def parse_dbt_project() -> Path:
-    WarehousePaths.from_environment().export_to_environment()
-    dbt = Path(sys.executable).parent / "dbt"
-    subprocess.run([str(dbt), "parse", "--profiles-dir", ".", "--quiet"], cwd=DBT_PROJECT_DIR, check=True, env=os.environ)
-    return DBT_PROJECT_DIR / "target" / "manifest.json"
+def parse_dbt_project(settings: Settings | None = None) -> Path:
+    settings = settings or load_settings()
+    command = [str(DBT_EXECUTABLE), "parse", "--profiles-dir", ".", "--quiet", *build_db_vars(settings.paths.build_db)]
+    subprocess.run(command, cwd=warehouse_dbt_project.project_dir, check=True)
+    return warehouse_dbt_project.manifest_path
 
 
 if __name__ == "__main__":

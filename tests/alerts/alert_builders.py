@@ -23,9 +23,8 @@ from openpyxl.styles import PatternFill
 
 from orchestration.alerts.feedback import FeedbackSummary, send_unit_feedback
 from orchestration.alerts.published import read_published
-from orchestration.alerts.settings import AlertSettings
 from orchestration.lib.build_schema import ensure_submission_tables
-from orchestration.lib.settings import WarehousePaths
+from orchestration.lib.settings import AlertSettings, WarehousePaths
 
 SHEET = "Báo cáo"
 TEMPLATE_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")

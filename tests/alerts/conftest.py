@@ -1,16 +1,15 @@
-"""Fixtures for the alert tests: a live SMTP server, a tiny warehouse and the environment pointing at both."""
+"""Fixtures for the alert tests: a live SMTP server, a tiny warehouse and settings pointing at both."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
 
-from orchestration.alerts.settings import AlertSettings
+from orchestration.lib.resources import warehouse_resources
+from orchestration.lib.settings import AlertSettings, Settings, load_settings
 from tests.alerts.alert_builders import ENGINEER, SENDER, UI_URL, SmtpSink, TinyWarehouse
-
 
 
 @pytest.fixture
@@ -27,10 +26,9 @@ def warehouse(tmp_path) -> TinyWarehouse:
 
 
 @pytest.fixture
-def alert_env(monkeypatch, warehouse, smtp) -> AlertSettings:
-    """Every path under the test's folder and every alert variable set, so nothing leaks in from the shell."""
-    for variable in [v for v in os.environ if v.startswith("ALERT_")]:
-        monkeypatch.delenv(variable)
+def warehouse_settings(warehouse, smtp) -> Settings:
+    """Every path under the test's folder and every alert variable set, read from this mapping
+    alone so nothing leaks in from the shell."""
     paths = warehouse.paths
     environment = {
         "WAREHOUSE_INBOX_DIR": str(paths.inbox_dir),
@@ -47,9 +45,18 @@ def alert_env(monkeypatch, warehouse, smtp) -> AlertSettings:
         "ALERT_ENGINEER_EMAIL": ENGINEER,
         "DAGSTER_UI_URL": UI_URL,
     }
-    for variable, value in environment.items():
-        monkeypatch.setenv(variable, value)
-    return AlertSettings.from_environment(paths)
+    return load_settings(environment)
+
+
+@pytest.fixture
+def alert_env(warehouse_settings) -> AlertSettings:
+    return warehouse_settings.alerts
+
+
+@pytest.fixture
+def resources(warehouse_settings) -> dict[str, object]:
+    """What the alert asset, op and sensor are given in place of the code location's resources."""
+    return warehouse_resources(warehouse_settings)
 
 
 class FakeClock:

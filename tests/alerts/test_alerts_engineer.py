@@ -8,12 +8,13 @@ import sys
 import dagster as dg
 import duckdb
 
-from orchestration.alerts.definitions import defs, engineer_on_run_failure, unit_feedback
+from orchestration.alerts.definitions import engineer_on_run_failure, unit_feedback
 from orchestration.alerts.delivery import flush_queue
 from orchestration.alerts.engineer import queue_and_flush, run_failure_alert
 from orchestration.alerts.messages import StepFailure
 from orchestration.alerts.outbox import SPOOL_FOLDER
 from orchestration.alerts.store import ensure_alert_tables
+from orchestration.definitions import build_definitions
 from tests.alerts.alert_builders import ENGINEER, UI_URL
 
 
@@ -27,21 +28,23 @@ def fragile_job():
     read_inbox()
 
 
-def evaluate_sensor(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult) -> None:
-    context = dg.build_run_status_sensor_context(
+def evaluate_sensor(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult, resources) -> None:
+    # Entered as a context manager: resources such as the nested build database are opened on entry.
+    with dg.build_run_status_sensor_context(
         sensor_name="engineer_on_run_failure",
         dagster_instance=instance,
         dagster_run=result.dagster_run,
         dagster_event=result.get_run_failure_event(),
-    ).for_run_failure()
-    engineer_on_run_failure(context)
+        resources=resources,
+    ) as context:
+        engineer_on_run_failure(context.for_run_failure())
 
 
-def test_a_failed_run_emails_the_engineer_the_step_the_error_and_the_link(alert_env, smtp):
+def test_a_failed_run_emails_the_engineer_the_step_the_error_and_the_link(resources, smtp):
     instance = dg.DagsterInstance.ephemeral()
     result = fragile_job.execute_in_process(instance=instance, raise_on_error=False)
     assert not result.success
-    evaluate_sensor(instance, result)
+    evaluate_sensor(instance, result, resources)
 
     (message,) = smtp.messages_to(ENGINEER)
     assert message["Subject"] == (
@@ -53,7 +56,7 @@ def test_a_failed_run_emails_the_engineer_the_step_the_error_and_the_link(alert_
     html = message.get_body(("html",)).get_content()
     assert f'href="{UI_URL}/runs/{result.run_id}"' in html and "&lt;inbox&gt;" in html
 
-    evaluate_sensor(instance, result)  # the same failed run seen again is not mailed again
+    evaluate_sensor(instance, result, resources)  # the same failed run seen again is not mailed again
     assert len(smtp.messages_to(ENGINEER)) == 1
 
 
@@ -88,7 +91,8 @@ def test_with_the_build_database_locked_the_alert_is_spooled_and_sent_by_the_nex
     assert [m["To"] for m in smtp.messages] == [ENGINEER]
 
 
-def test_definitions_wire_the_asset_job_schedule_and_sensor():
+def test_definitions_wire_the_asset_job_schedule_and_sensor(warehouse_settings):
+    defs = build_definitions(warehouse_settings)
     assert unit_feedback.group_names_by_key[unit_feedback.key] == "alerts"
     assert dg.AssetKey(["published_warehouse"]) in unit_feedback.asset_deps[unit_feedback.key]
     assert defs.get_job_def("reminders_job") is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import datetime
 
 import dagster as dg
@@ -10,7 +11,6 @@ import openpyxl
 
 from orchestration.alerts.annotate import HIGHLIGHT_COLOURS
 from orchestration.alerts.definitions import unit_feedback
-from orchestration.alerts.settings import AlertSettings
 from tests.alerts.alert_builders import (
     HONGHAI,
     SHEET,
@@ -23,10 +23,10 @@ from tests.alerts.alert_builders import (
 )
 
 
-def test_one_email_per_unit_with_findings_in_vietnamese_with_its_annotated_workbook(alert_env, warehouse, smtp,
-                                                                                    tmp_path):
+def test_one_email_per_unit_with_findings_in_vietnamese_with_its_annotated_workbook(alert_env, resources, warehouse,
+                                                                                    smtp, tmp_path):
     first_run_files(warehouse, tmp_path)
-    result = dg.materialize([unit_feedback])
+    result = dg.materialize([unit_feedback], resources=resources)
     assert result.success
 
     (message,) = smtp.messages  # Bãi Cháy had no findings; Hạ Long has no address
@@ -95,10 +95,9 @@ def test_nothing_is_told_twice_and_a_fix_is_acknowledged(alert_env, warehouse, s
     assert len(smtp.messages) == 3
 
 
-def test_without_an_smtp_host_alerts_go_to_the_outbox_only(alert_env, warehouse, smtp, tmp_path, clock, monkeypatch):
-    monkeypatch.delenv("ALERT_SMTP_HOST")
+def test_without_an_smtp_host_alerts_go_to_the_outbox_only(alert_env, warehouse, smtp, tmp_path, clock):
     first_run_files(warehouse, tmp_path)
-    summary = run_feedback(warehouse, AlertSettings.from_environment(warehouse.paths), clock)
+    summary = run_feedback(warehouse, replace(alert_env, smtp=None), clock)
     assert (summary.delivery.sent, summary.delivery.outbox_only, summary.delivery.failed_attempts) == (0, 2, 0)
     assert smtp.messages == []
     assert [row[2] for row in alert_log(warehouse)] == ["queued", "outbox_only", "queued", "outbox_only"]

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import dagster as dg
 import pytest
 
-from orchestration.alerts.definitions import VIETNAM, daily_reminders, reminders_job
+from orchestration.alerts.definitions import daily_reminders, reminders_job
 from orchestration.alerts.model import SubmissionRow
 from orchestration.alerts.published import PublishedSnapshot
 from orchestration.alerts.reminders import candidate_periods, due_notices, is_digest_day, weekly_digest
@@ -16,7 +16,9 @@ from orchestration.lib.obligations import expected_reports
 from orchestration.lib.periods import month_period
 from orchestration.alerts.scheduled import send_scheduled_notices
 from orchestration.lib.build_db import build_db_connection
+from orchestration.lib.clock import VIETNAM
 from orchestration.lib.registry import Indicator, Obligation, OrgUnit, PublicHoliday, Registry, ReportingDeadline
+from orchestration.lib.resources import warehouse_resources
 from orchestration.lib.settings import REPO_ROOT
 
 HONGHAI, HAILANG, HONGGAI, BVBC = "QN-TYT-HONGHAI", "QN-TYT-HAILANG", "QN-TYT-HONGGAI", "QN-BVBC"
@@ -197,11 +199,12 @@ def test_the_daily_schedule_hands_each_tick_its_own_date():
     assert (daily_reminders.cron_schedule, daily_reminders.execution_timezone) == ("0 7 * * *", "Asia/Ho_Chi_Minh")
 
 
-def test_reminders_job_reads_the_reference_files_and_mails_overdue_units(alert_env, warehouse, smtp, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_REFERENCE_DIR", str(REPO_ROOT / "sources" / "reference"))
+def test_reminders_job_reads_the_reference_files_and_mails_overdue_units(warehouse_settings, warehouse, smtp):
+    paths = replace(warehouse_settings.paths, reference_dir=REPO_ROOT / "sources" / "reference")
     warehouse.publish()  # a published warehouse in which nobody has reported yet
     result = reminders_job.execute_in_process(
-        run_config={"ops": {"send_reminders": {"config": {"today": "2025-02-10"}}}}
+        run_config={"ops": {"send_reminders": {"config": {"today": "2025-02-10"}}}},
+        resources=warehouse_resources(replace(warehouse_settings, paths=paths)),
     )
     assert result.success
     subjects = {m["To"]: m["Subject"] for m in smtp.messages}

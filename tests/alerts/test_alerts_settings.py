@@ -1,53 +1,49 @@
-"""SMTP and outbox settings from the environment: safe defaults, no secrets in logs."""
+"""SMTP and outbox settings: safe defaults, no secrets in logs."""
 
 from __future__ import annotations
 
 import pytest
 
-from orchestration.alerts.settings import AlertSettings
-from orchestration.lib.settings import WarehousePaths
+from orchestration.lib.settings import REPO_ROOT, SettingsError, load_settings
 
 
 @pytest.fixture
-def clean_environment(monkeypatch, tmp_path):
-    for variable in ("ALERT_SMTP_HOST", "ALERT_SMTP_PORT", "ALERT_SMTP_SECURITY", "ALERT_SMTP_USER",
-                     "ALERT_SMTP_PASSWORD", "ALERT_SENDER", "ALERT_ENGINEER_EMAIL", "DAGSTER_UI_URL",
-                     "WAREHOUSE_OUTBOX_DIR", "ALERT_MAX_ATTACHMENT_BYTES", "ALERT_REMINDER_WORKING_DAYS"):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("WAREHOUSE_PUBLISHED_DB", str(tmp_path / "published" / "published.duckdb"))
-    return monkeypatch
+def published_db(tmp_path):
+    return {"WAREHOUSE_PUBLISHED_DB": str(tmp_path / "published" / "published.duckdb")}
 
 
-def test_without_an_smtp_host_everything_goes_to_the_outbox_next_to_the_published_warehouse(clean_environment,
-                                                                                            tmp_path):
-    settings = AlertSettings.from_environment(WarehousePaths.from_environment())
+def test_without_an_smtp_host_everything_goes_to_the_outbox_next_to_the_published_warehouse(published_db, tmp_path):
+    settings = load_settings(published_db).alerts
     assert settings.smtp is None
     assert settings.outbox_dir == tmp_path / "published" / "outbox"
     assert settings.dagster_ui_url == "http://localhost:3000"
     assert (settings.max_attachment_bytes, settings.reminder_working_days) == (5_000_000, 3)
 
 
-def test_smtp_defaults_to_starttls_and_never_shows_the_password(clean_environment):
-    clean_environment.setenv("ALERT_SMTP_HOST", "smtp.demo.quangninh.vn")
-    clean_environment.setenv("ALERT_SMTP_USER", "kho-du-lieu@demo.quangninh.vn")
-    clean_environment.setenv("ALERT_SMTP_PASSWORD", "mat-khau-bi-mat")
-    clean_environment.setenv("DAGSTER_UI_URL", "https://dagster.demo.quangninh.vn/")
-    settings = AlertSettings.from_environment(WarehousePaths.from_environment())
-    assert (settings.smtp.security, settings.smtp.port) == ("starttls", 587)
-    assert settings.sender == "kho-du-lieu@demo.quangninh.vn"  # the login doubles as sender when none is set
-    assert settings.dagster_ui_url == "https://dagster.demo.quangninh.vn"
-    assert "mat-khau-bi-mat" not in repr(settings)
+def test_smtp_defaults_to_starttls_and_never_shows_the_password(published_db):
+    settings = load_settings(published_db | {
+        "ALERT_SMTP_HOST": "smtp.demo.quangninh.vn",
+        "ALERT_SMTP_USER": "kho-du-lieu@demo.quangninh.vn",
+        "ALERT_SMTP_PASSWORD": "mat-khau-bi-mat",
+        "DAGSTER_UI_URL": "https://dagster.demo.quangninh.vn/",
+    })
+    assert (settings.alerts.smtp.security, settings.alerts.smtp.port) == ("starttls", 587)
+    assert settings.alerts.sender == "kho-du-lieu@demo.quangninh.vn"  # the login doubles as sender when none is set
+    assert settings.alerts.dagster_ui_url == "https://dagster.demo.quangninh.vn"
+    assert settings.alerts.smtp.password == "mat-khau-bi-mat"
+    assert "mat-khau-bi-mat" not in repr(settings) and "mat-khau-bi-mat" not in str(settings)
 
 
 @pytest.mark.parametrize(("security", "port"), [("ssl", 465), ("none", 25), ("SSL", 465)])
-def test_each_security_mode_has_its_usual_port(clean_environment, security, port):
-    clean_environment.setenv("ALERT_SMTP_HOST", "smtp.demo.quangninh.vn")
-    clean_environment.setenv("ALERT_SMTP_SECURITY", security)
-    assert AlertSettings.from_environment(WarehousePaths.from_environment()).smtp.port == port
+def test_each_security_mode_has_its_usual_port(published_db, security, port):
+    environment = published_db | {"ALERT_SMTP_HOST": "smtp.demo.quangninh.vn", "ALERT_SMTP_SECURITY": security}
+    assert load_settings(environment).alerts.smtp.port == port
 
 
-def test_an_unknown_security_mode_is_refused(clean_environment):
-    clean_environment.setenv("ALERT_SMTP_HOST", "smtp.demo.quangninh.vn")
-    clean_environment.setenv("ALERT_SMTP_SECURITY", "tls")
-    with pytest.raises(ValueError, match="none, starttls or ssl"):
-        AlertSettings.from_environment(WarehousePaths.from_environment())
+def test_an_unknown_security_mode_is_refused(published_db):
+    with pytest.raises(SettingsError, match="ALERT_SMTP_SECURITY='tls': expected none, starttls or ssl"):
+        load_settings(published_db | {"ALERT_SMTP_HOST": "smtp.demo.quangninh.vn", "ALERT_SMTP_SECURITY": "tls"})
+
+
+def test_a_configured_outbox_is_resolved_against_the_repository(published_db):
+    assert load_settings(published_db | {"WAREHOUSE_OUTBOX_DIR": "hop-thu"}).alerts.outbox_dir == REPO_ROOT / "hop-thu"

@@ -23,7 +23,7 @@ import pytest
 from orchestration.demo.generator import generate_demo_province
 from orchestration.lib.reference import load_registry
 from orchestration.lib.settings import REPO_ROOT
-from tests.conftest import isolated_warehouse, run_warehouse_job
+from tests.conftest import isolated_settings, run_warehouse_job
 
 PUBLISHED = dg.AssetKey(["published_warehouse"])
 BAD_UNIT, BAD_PERIOD = "QN-TYT-HAILANG", "202403"
@@ -91,35 +91,35 @@ def gate_runs(tmp_path_factory) -> GateRuns:
     root = tmp_path_factory.mktemp("gate")
     reference_dir = root / "reference"
     shutil.copytree(REPO_ROOT / "sources" / "reference", reference_dir)
-    with isolated_warehouse(root) as paths, pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WAREHOUSE_REFERENCE_DIR", str(reference_dir))
-        generate_demo_province(paths.inbox_dir, load_registry(reference_dir), "202401", "202403")
-        bad_file_name = replace_demo_file(paths.inbox_dir)
-        instance = dg.DagsterInstance.ephemeral()
+    settings = isolated_settings(root, WAREHOUSE_REFERENCE_DIR=str(reference_dir))
+    paths = settings.paths
+    generate_demo_province(paths.inbox_dir, load_registry(reference_dir), "202401", "202403")
+    bad_file_name = replace_demo_file(paths.inbox_dir)
+    instance = dg.DagsterInstance.ephemeral()
 
-        held_run = run_warehouse_job(instance)
-        with duckdb.connect(str(paths.published_db), read_only=True) as connection:
-            published = {
-                "station_march": dict(connection.execute(
-                    "select indicator_code, value from marts.fct_indicator_values"
-                    " where org_unit_code = ? and period_code = ?", [BAD_UNIT, BAD_PERIOD]).fetchall()),
-                "march_units": {row[0] for row in connection.execute(
-                    "select distinct org_unit_code from marts.fct_indicator_values"
-                    " where period_code = ? and indicator_code = 'OPD_VISITS' and org_unit_level = 'facility'",
-                    [BAD_PERIOD]).fetchall()},
-                "submission": connection.execute(
-                    "select status, values_held, reason_en from marts.fct_submissions where file_name = ?",
-                    [bad_file_name]).fetchall(),
-                "findings": connection.execute(
-                    "select rule_code, severity, indicator_code, sheet_name, cell_ref, value_text, message_vi, message_en"
-                    " from marts.fct_dq_findings where file_name = ?", [bad_file_name]).fetchall(),
-                "errors": connection.sql("select count(*) from marts.fct_dq_findings where severity = 'error'").fetchall()[0][0],
-            }
-        checksum_after_first = sha256(paths.published_db)
+    held_run = run_warehouse_job(instance, settings)
+    with duckdb.connect(str(paths.published_db), read_only=True) as connection:
+        published = {
+            "station_march": dict(connection.execute(
+                "select indicator_code, value from marts.fct_indicator_values"
+                " where org_unit_code = ? and period_code = ?", [BAD_UNIT, BAD_PERIOD]).fetchall()),
+            "march_units": {row[0] for row in connection.execute(
+                "select distinct org_unit_code from marts.fct_indicator_values"
+                " where period_code = ? and indicator_code = 'OPD_VISITS' and org_unit_level = 'facility'",
+                [BAD_PERIOD]).fetchall()},
+            "submission": connection.execute(
+                "select status, values_held, reason_en from marts.fct_submissions where file_name = ?",
+                [bad_file_name]).fetchall(),
+            "findings": connection.execute(
+                "select rule_code, severity, indicator_code, sheet_name, cell_ref, value_text, message_vi, message_en"
+                " from marts.fct_dq_findings where file_name = ?", [bad_file_name]).fetchall(),
+            "errors": connection.sql("select count(*) from marts.fct_dq_findings where severity = 'error'").fetchall()[0][0],
+        }
+    checksum_after_first = sha256(paths.published_db)
 
-        delete_unit(reference_dir, DELETED_UNIT)
-        blocked_run = run_warehouse_job(instance)
-        return GateRuns(held_run, bad_file_name, published, checksum_after_first, blocked_run, sha256(paths.published_db))
+    delete_unit(reference_dir, DELETED_UNIT)
+    blocked_run = run_warehouse_job(instance, settings)
+    return GateRuns(held_run, bad_file_name, published, checksum_after_first, blocked_run, sha256(paths.published_db))
 
 
 def materialized(result: dg.ExecuteInProcessResult) -> set[dg.AssetKey]:

@@ -18,7 +18,7 @@ from corpus import LIMIT_ENVIRONMENT, write_corpus
 from ingest_builders import write_report
 from orchestration.demo.generator import generate_demo_province
 from orchestration.lib.reference import load_registry
-from tests.conftest import isolated_warehouse, run_warehouse_job
+from tests.conftest import isolated_settings, run_warehouse_job
 
 DEMO_MONTH = "202401"
 ORIGINAL, CORRECTED, COPY = "r1_bvdkt_t9.xlsx", "r2_bvdkt_t9_da_sua.xlsx", "r1_bvdkt_t9 (ban sao).xlsx"
@@ -51,21 +51,20 @@ def arrive(path: Path, hours: int) -> Path:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     root = tmp_path_factory.mktemp("batch")
-    with isolated_warehouse(root) as paths, pytest.MonkeyPatch.context() as patch:
-        for variable, value in LIMIT_ENVIRONMENT.items():
-            patch.setenv(variable, value)
-        demo = generate_demo_province(paths.inbox_dir / "demo", load_registry(paths.reference_dir), DEMO_MONTH, DEMO_MONTH)
-        cases = write_corpus(paths.inbox_dir / "corpus", date.today())
-        resubmissions = paths.inbox_dir / "resubmissions"
-        arrive(write_report(resubmissions / ORIGINAL, period="Tháng 9/2025", values=[("OPD_VISITS", 1000)]), 0)
-        arrive(write_report(resubmissions / CORRECTED, period="Tháng 9/2025", values=[("OPD_VISITS", 1100)]), 48)
-        arrive(shutil.copy(resubmissions / ORIGINAL, resubmissions / COPY), 72)
-        demo_copy = arrive(shutil.copy(demo[0], paths.inbox_dir / f"gui lai {demo[0].name}"), 96)
-        arrive(shutil.copy(paths.inbox_dir / "corpus" / "i01_unknown_unit.xlsx", paths.inbox_dir / QUARANTINED_COPY), 100)
-        result = run_warehouse_job(dg.DagsterInstance.ephemeral())
-        assert result.success, step_failures(result)
-        with duckdb.connect(str(paths.published_db), read_only=True) as connection:
-            yield connection, cases, demo, demo_copy
+    settings = isolated_settings(root, **LIMIT_ENVIRONMENT)
+    paths = settings.paths
+    demo = generate_demo_province(paths.inbox_dir / "demo", load_registry(paths.reference_dir), DEMO_MONTH, DEMO_MONTH)
+    cases = write_corpus(paths.inbox_dir / "corpus", date.today())
+    resubmissions = paths.inbox_dir / "resubmissions"
+    arrive(write_report(resubmissions / ORIGINAL, period="Tháng 9/2025", values=[("OPD_VISITS", 1000)]), 0)
+    arrive(write_report(resubmissions / CORRECTED, period="Tháng 9/2025", values=[("OPD_VISITS", 1100)]), 48)
+    arrive(shutil.copy(resubmissions / ORIGINAL, resubmissions / COPY), 72)
+    demo_copy = arrive(shutil.copy(demo[0], paths.inbox_dir / f"gui lai {demo[0].name}"), 96)
+    arrive(shutil.copy(paths.inbox_dir / "corpus" / "i01_unknown_unit.xlsx", paths.inbox_dir / QUARANTINED_COPY), 100)
+    result = run_warehouse_job(dg.DagsterInstance.ephemeral(), settings)
+    assert result.success, step_failures(result)
+    with duckdb.connect(str(paths.published_db), read_only=True) as connection:
+        yield connection, cases, demo, demo_copy
 
 
 def test_every_corpus_file_gets_its_status_and_exact_findings(published):

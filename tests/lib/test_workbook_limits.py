@@ -1,5 +1,6 @@
-"""Safety limits: configuration, and the checks that run before calamine parses anything. Each
-limit's quarantine is also in the corpus (tests/ingest/corpus.py); these pin the edges."""
+"""Safety limits: the checks that run before calamine parses anything. Each limit's quarantine is
+also in the corpus (tests/ingest/corpus.py); these pin the edges. Reading the limits from the
+environment is tested with the other settings (tests/lib/test_settings.py)."""
 
 from __future__ import annotations
 
@@ -7,36 +8,12 @@ import struct
 
 import pytest
 
-from orchestration.lib.workbook.limits import LIMIT_VARIABLES, MIB, IntakeLimits
+from orchestration.lib.workbook.limits import IntakeLimits
 from orchestration.lib.workbook.package_checks import check_package, root_element
 from orchestration.lib.workbook.reader import Workbook, read_workbook
 from orchestration.lib.workbook.rejections import FileRejection
 from tests.ingest.bad_files import report_with_far_cell, rewrite_zip, with_billion_laughs
 from tests.ingest.ingest_builders import SHEET, report_rows, write_ods, write_report, write_xlsx
-
-
-def test_defaults_without_environment():
-    assert IntakeLimits.from_environment({}) == IntakeLimits()
-    assert IntakeLimits().as_dict() == {
-        "max_file_bytes": 10 * MIB, "max_uncompressed_bytes": 64 * MIB, "max_compression_ratio": 100,
-        "max_zip_entries": 500, "max_sheets": 50, "max_rows": 10_000, "max_columns": 200,
-    }
-
-
-def test_every_limit_is_set_from_its_variable():
-    environment = {variable: str(number) for number, variable in enumerate(LIMIT_VARIABLES, start=7)}
-    limits = IntakeLimits.from_environment(environment | {"UNRELATED": "x"})
-    assert limits.as_dict() == {field: number for number, field in enumerate(LIMIT_VARIABLES.values(), start=7)}
-
-
-@pytest.mark.parametrize("text", ["0", "-5", "10MB", "1.5"])
-def test_a_malformed_limit_stops_the_run_in_both_languages(text):
-    with pytest.raises(ValueError, match="WAREHOUSE_MAX_ROWS.*positive whole number.*số nguyên dương"):
-        IntakeLimits.from_environment({"WAREHOUSE_MAX_ROWS": text})
-
-
-def test_a_blank_variable_keeps_the_default():
-    assert IntakeLimits.from_environment({"WAREHOUSE_MAX_SHEETS": " "}).max_sheets == 50
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""`published_warehouse` as Dagster runs it: paths from the environment, facts in its metadata."""
+"""`published_warehouse` as Dagster runs it: paths from its resources, facts in its metadata."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ def test_asset_depends_on_every_public_mart_in_the_publish_group():
     assert published_warehouse.group_names_by_key[published_warehouse.key] == "publish"
 
 
-def test_materialisation_reports_the_file_it_published(warehouse_paths):
-    result = dg.materialize([fake_mart_assets(good_marts()), published_warehouse])
+def test_materialisation_reports_the_file_it_published(warehouse_paths, resources):
+    result = dg.materialize([fake_mart_assets(good_marts()), published_warehouse], resources=resources)
 
     assert result.success
     (event,) = [e for e in result.get_asset_materialization_events() if e.asset_key == published_warehouse.key]

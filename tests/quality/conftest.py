@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from orchestration.lib.resources import warehouse_resources
 from tests.quality.warehouse_fakes import copy_gx_project, isolate_warehouse
 
 
@@ -12,5 +13,16 @@ def gx_project(tmp_path_factory):
 
 
 @pytest.fixture
-def warehouse_paths(tmp_path, monkeypatch):
-    return isolate_warehouse(tmp_path, monkeypatch)
+def warehouse_settings(tmp_path):
+    return isolate_warehouse(tmp_path)
+
+
+@pytest.fixture
+def warehouse_paths(warehouse_settings):
+    return warehouse_settings.paths
+
+
+@pytest.fixture
+def resources(warehouse_settings):
+    """What the assets and checks are given in place of the code location's resources."""
+    return warehouse_resources(warehouse_settings)

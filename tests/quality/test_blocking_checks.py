@@ -17,15 +17,16 @@ from tests.quality.warehouse_fakes import fake_mart_assets, good_marts, write_ma
 PUBLISHED = dg.AssetKey(["published_warehouse"])
 
 
-def run_warehouse(frames, gx_project) -> dg.ExecuteInProcessResult:
+def run_warehouse(frames, gx_project, resources) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [fake_mart_assets(frames), *build_warehouse_checks(MART_NAMES, gx_project), published_warehouse],
+        resources=resources,
         raise_on_error=False,
     )
 
 
-def test_passing_checks_let_the_warehouse_publish(warehouse_paths, gx_project):
-    result = run_warehouse(good_marts(), gx_project)
+def test_passing_checks_let_the_warehouse_publish(warehouse_paths, gx_project, resources):
+    result = run_warehouse(good_marts(), gx_project, resources)
 
     assert result.success
     evaluations = result.get_asset_check_evaluations()
@@ -39,13 +40,14 @@ def test_passing_checks_let_the_warehouse_publish(warehouse_paths, gx_project):
         assert connection.execute("select run_id from meta.publication").fetchone()[0] == result.run_id
 
 
-def test_failing_blocking_check_stops_publication_and_keeps_the_published_file(warehouse_paths, gx_project):
-    assert run_warehouse(good_marts(), gx_project).success
+def test_failing_blocking_check_stops_publication_and_keeps_the_published_file(warehouse_paths, gx_project,
+                                                                                  resources):
+    assert run_warehouse(good_marts(), gx_project, resources).success
     checksum_before = sha256_of(warehouse_paths.published_db)
 
     broken = good_marts()
     broken["fct_indicator_values"].loc[0, "value"] = -40.0
-    result = run_warehouse(broken, gx_project)
+    result = run_warehouse(broken, gx_project, resources)
 
     assert not result.success
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
@@ -59,7 +61,8 @@ def test_failing_blocking_check_stops_publication_and_keeps_the_published_file(w
     assert sha256_of(warehouse_paths.published_db) == checksum_before
 
 
-def test_a_missing_mart_fails_its_own_check_and_the_integrity_of_the_marts_referring_to_it(warehouse_paths, gx_project):
+def test_a_missing_mart_fails_its_own_check_and_the_integrity_of_the_marts_referring_to_it(warehouse_paths, gx_project,
+                                                                                           resources):
     """Without dim_periods every period code is dangling; the other dimensions are unaffected."""
     frames = good_marts()
     del frames["dim_periods"]
@@ -68,6 +71,7 @@ def test_a_missing_mart_fails_its_own_check_and_the_integrity_of_the_marts_refer
     result = dg.materialize(
         [*checks, *(dg.AssetSpec(mart_asset_key(name)) for name in MART_NAMES)],
         selection=dg.AssetSelection.checks_for_assets(*(mart_asset_key(name) for name in MART_NAMES)),
+        resources=resources,
         raise_on_error=False,
     )
 
@@ -76,7 +80,7 @@ def test_a_missing_mart_fails_its_own_check_and_the_integrity_of_the_marts_refer
 
 
 @pytest.mark.parametrize("selected", [["fct_submissions"], ["dim_org_units", "dim_indicators"]])
-def test_only_the_selected_checks_run(warehouse_paths, gx_project, selected):
+def test_only_the_selected_checks_run(warehouse_paths, gx_project, resources, selected):
     write_marts(warehouse_paths.build_db, good_marts())
     checks = build_warehouse_checks(MART_NAMES, gx_project)
     started = time.monotonic()
@@ -85,6 +89,7 @@ def test_only_the_selected_checks_run(warehouse_paths, gx_project, selected):
         selection=dg.AssetSelection.checks(
             *(dg.AssetCheckKey(mart_asset_key(name), CHECK_NAME) for name in selected)
         ),
+        resources=resources,
     )
     assert sorted(e.asset_key.path[-1] for e in result.get_asset_check_evaluations()) == sorted(selected)
     assert time.monotonic() - started < 60

@@ -16,8 +16,9 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from orchestration.lib.settings import EXPECTATIONS_DIR, WarehousePaths
 from orchestration.lib.marts import MART_NAMES, mart_asset_key
+from orchestration.lib.resources import BuildDatabaseResource
+from orchestration.lib.settings import EXPECTATIONS_DIR, Settings, load_settings
 
 
 def good_marts() -> dict[str, pd.DataFrame]:
@@ -142,8 +143,8 @@ def fake_mart_assets(frames: Mapping[str, pd.DataFrame]) -> dg.AssetsDefinition:
     """Plays dbt's part: one step materialising every mart under the keys dagster-dbt gives them."""
 
     @dg.multi_asset(specs=[dg.AssetSpec(mart_asset_key(name)) for name in MART_NAMES], name="fake_dbt_marts")
-    def fake_dbt_marts():
-        write_marts(WarehousePaths.from_environment().build_db, frames)
+    def fake_dbt_marts(build_db: BuildDatabaseResource):
+        write_marts(build_db.path, frames)
         for name in MART_NAMES:
             yield dg.MaterializeResult(asset_key=mart_asset_key(name))
 
@@ -168,7 +169,9 @@ def committed_files(root: Path) -> dict[str, str]:
     }
 
 
-def isolate_warehouse(root: Path, monkeypatch) -> WarehousePaths:
-    monkeypatch.setenv("WAREHOUSE_BUILD_DB", str(root / "build.duckdb"))
-    monkeypatch.setenv("WAREHOUSE_PUBLISHED_DB", str(root / "published" / "published.duckdb"))
-    return WarehousePaths.from_environment()
+def isolate_warehouse(root: Path) -> Settings:
+    """The build and published databases under `root`; everything else at its default."""
+    return load_settings({
+        "WAREHOUSE_BUILD_DB": str(root / "build.duckdb"),
+        "WAREHOUSE_PUBLISHED_DB": str(root / "published" / "published.duckdb"),
+    })

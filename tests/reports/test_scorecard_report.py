@@ -7,6 +7,8 @@ import shutil
 import dagster as dg
 import pytest
 
+from orchestration.lib.resources import warehouse_resources
+from orchestration.lib.settings import load_settings
 from orchestration.reports.__main__ import main
 from orchestration.reports.assets import dq_scorecard_report
 from orchestration.reports.report_data import latest_month, read_report_data
@@ -52,9 +54,9 @@ def test_the_command_writes_a_named_month_and_refuses_an_unknown_one(published_c
     assert "203001" in capsys.readouterr().err
 
 
-def test_the_asset_reports_the_latest_month(published_copy, monkeypatch):
-    monkeypatch.setenv("WAREHOUSE_PUBLISHED_DB", str(published_copy))
-    result = dg.materialize([dq_scorecard_report])
+def test_the_asset_reports_the_latest_month(published_copy):
+    settings = load_settings({"WAREHOUSE_PUBLISHED_DB": str(published_copy)})
+    result = dg.materialize([dq_scorecard_report], resources=warehouse_resources(settings))
     [event] = result.get_asset_materialization_events()
     metadata = event.materialization.metadata
     assert metadata["period"].value == "202512"

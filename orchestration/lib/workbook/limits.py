@@ -2,28 +2,16 @@
 
 A unit's report is a few kilobytes; anything far larger is a mistake (a workbook with photos
 pasted in) or an attack, and either must cost the intake nothing but a quarantine. Every limit has
-a default that leaves a wide margin above real reports and an environment variable to change it,
-because a province with unusual files must not need a code change.
+a default that leaves a wide margin above real reports and an environment variable to change it
+(declared and parsed in `orchestration/lib/settings.py`), because a province with unusual files
+must not need a code change.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, fields
-from typing import Mapping
 
 MIB = 1 << 20
-
-# Environment variable -> IntakeLimits field; the defaults are the field defaults below.
-LIMIT_VARIABLES = {
-    "WAREHOUSE_MAX_FILE_BYTES": "max_file_bytes",
-    "WAREHOUSE_MAX_UNCOMPRESSED_BYTES": "max_uncompressed_bytes",
-    "WAREHOUSE_MAX_COMPRESSION_RATIO": "max_compression_ratio",
-    "WAREHOUSE_MAX_ZIP_ENTRIES": "max_zip_entries",
-    "WAREHOUSE_MAX_SHEETS": "max_sheets",
-    "WAREHOUSE_MAX_ROWS": "max_rows",
-    "WAREHOUSE_MAX_COLUMNS": "max_columns",
-}
 
 
 @dataclass(frozen=True)
@@ -35,27 +23,6 @@ class IntakeLimits:
     max_sheets: int = 50
     max_rows: int = 10_000  # the furthest row a sheet may use (Excel allows 1,048,576)
     max_columns: int = 200  # the furthest column a sheet may use (Excel allows 16,384)
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> "IntakeLimits":
-        """A malformed value stops the run: silently falling back to a default would hide that the
-        operator's setting is not in force."""
-        values = {}
-        for variable, field_name in LIMIT_VARIABLES.items():
-            text = environ.get(variable)
-            if text is None or not text.strip():
-                continue
-            try:
-                value = int(text.strip())
-            except ValueError:
-                value = 0
-            if value <= 0:
-                raise ValueError(
-                    f"{variable}={text!r} must be a positive whole number / "
-                    f"{variable}={text!r} phải là số nguyên dương"
-                )
-            values[field_name] = value
-        return cls(**values)
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -1,0 +1,85 @@
+"""The settings as Dagster resources: how paths, the build database and the clock reach assets.
+
+Assets, checks, sensors and ops declare what they need as parameters and never read the
+environment; `orchestration/definitions.py` builds the resources once from the settings, and a
+test hands in its own (`warehouse_resources(settings)`) instead of patching the process
+environment. Paths, the build database and the clock are configurable resources, so the UI
+shows where a run reads and writes. Intake limits and alert settings are handed over as the
+settings objects themselves: Dagster shows and records resource configuration, and the SMTP
+password must appear in neither.
+"""
+
+# No `from __future__ import annotations`: Dagster reads the field annotations as live types.
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from orchestration.lib.build_db import build_db_connection
+from orchestration.lib.clock import Clock
+from orchestration.lib.settings import Settings, WarehousePaths
+
+
+class WarehousePathsResource(dg.ConfigurableResource):
+    """Where the pipeline reads and writes; plain strings because Dagster config holds no Path."""
+
+    inbox_dir: str
+    reference_dir: str
+    archive_dir: str
+    build_db: str
+    published_db: str
+
+    @classmethod
+    def from_paths(cls, paths: WarehousePaths) -> "WarehousePathsResource":
+        return cls(**{name: str(getattr(paths, name)) for name in cls.model_fields})
+
+    def get(self) -> WarehousePaths:
+        return WarehousePaths(**{name: Path(getattr(self, name)) for name in type(self).model_fields})
+
+
+class BuildDatabaseResource(dg.ConfigurableResource):
+    """The build DuckDB file, the only file the pipeline writes in place; its location is the
+    paths resource's, so the two can never name different files."""
+
+    paths: WarehousePathsResource
+
+    @property
+    def path(self) -> Path:
+        return Path(self.paths.build_db)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Opened per step and closed before the next, since DuckDB admits a single writer."""
+        with build_db_connection(self.path) as connection:
+            yield connection
+
+
+class ClockResource(dg.ConfigurableResource):
+    """The Vietnam clock; `fixed_at` (ISO 8601 with an offset) stops it, for tests and replays."""
+
+    fixed_at: str = ""
+
+    @classmethod
+    def from_clock(cls, clock: Clock) -> "ClockResource":
+        return cls(fixed_at=clock.fixed_at.isoformat() if clock.fixed_at else "")
+
+    def get(self) -> Clock:
+        return Clock(datetime.fromisoformat(self.fixed_at) if self.fixed_at else None)
+
+    def today(self) -> date:
+        return self.get().today()
+
+
+def warehouse_resources(settings: Settings) -> dict[str, object]:
+    """Every resource the assets, checks, sensors and ops ask for, by parameter name."""
+    paths = WarehousePathsResource.from_paths(settings.paths)
+    return {
+        "warehouse_paths": paths,
+        "build_db": BuildDatabaseResource(paths=paths),
+        "clock": ClockResource.from_clock(settings.clock),
+        "intake_limits": settings.limits,
+        "alert_settings": settings.alerts,
+    }
