@@ -55,7 +55,3 @@ def dbt_models(manifest_path: Path = MANIFEST_PATH) -> dict[str, DbtModel]:
             contract_columns=tuple(node["columns"]) if enforced else (),
         )
     return models
-
-
-def models_tagged(tag: str, manifest_path: Path = MANIFEST_PATH) -> tuple[DbtModel, ...]:
-    return tuple(model for _, model in sorted(dbt_models(manifest_path).items()) if tag in model.tags)
