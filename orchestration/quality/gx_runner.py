@@ -123,19 +123,6 @@ class ValidationSession:
         return [replace(validation, data_docs_url=urls.get(validation.suite_name)) for validation in validations]
 
 
-def validate_frame(
-    suite_name: str,
-    frame: pd.DataFrame,
-    project_root_dir: Path = EXPECTATIONS_DIR,
-    parameters: Mapping[str, Any] | None = None,
-    result_format: Mapping[str, Any] = SUMMARY,
-) -> SuiteValidation:
-    """One suite on its own, Data Docs included."""
-    session = ValidationSession(project_root_dir, result_format)
-    (validation,) = session.with_data_docs([session.validate(suite_name, frame, parameters)])
-    return validation
-
-
 def summarise_validation(
     suite_name: str, row_count: int, suite_result: ExpectationSuiteValidationResult, data_docs_url: str | None
 ) -> SuiteValidation:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.quality.gx_runner import ValidationSession, plain, validate_frame
+from orchestration.quality.gx_runner import ValidationSession, plain
 from tests.quality.warehouse_fakes import committed_files, dimension_keys, good_marts, write_marts
 
 KEYS = dimension_keys(good_marts())
@@ -33,8 +33,11 @@ def read_back(tmp_path, frames) -> dict[str, pd.DataFrame]:
 
 def test_well_formed_marts_pass_every_expectation_and_refresh_data_docs(tmp_path, gx_project):
     committed_before = committed_files(gx_project)
-    for name, frame in read_back(tmp_path, good_marts()).items():
-        validation = validate_frame(name, frame, gx_project, KEYS)
+    session = ValidationSession(gx_project)
+    frames = read_back(tmp_path, good_marts())
+    validations = session.with_data_docs([session.validate(name, frame, KEYS) for name, frame in frames.items()])
+    for validation in validations:
+        name, frame = validation.suite_name, frames[validation.suite_name]
         assert validation.success, (name, validation.failures)
         assert validation.row_count == len(frame)
         assert validation.expectations and all(outcome.success for outcome in validation.expectations)
