@@ -1,11 +1,12 @@
 """Write–audit–publish: BI users only ever see a complete, checked warehouse file.
 
 The build database is rebuilt in place on every run and may be half-written or failing checks at
-any moment, so readers never open it. Publishing copies the public marts — the list
-`orchestration.lib.marts.public_marts()` reads from dbt, nothing else of the build — into a brand-new DuckDB
-file in the published file's own directory and renames it over the published path: `os.replace` is
-atomic on POSIX within one filesystem, so a new reader sees either the old or the new file, never a
-mix, and a reader that already has the old file open keeps reading the old inode undisturbed.
+any moment, so readers never open it. Publishing copies the public marts (the list that
+`orchestration.lib.marts.public_marts()` reads from dbt) and nothing else of the build into a
+brand-new DuckDB file in the published file's own directory and renames it over the published
+path: `os.replace` is atomic on POSIX within one filesystem, so a new reader sees either the old or
+the new file, never a mix, and a reader that already has the old file open keeps reading the old
+inode undisturbed.
 """
 
 from __future__ import annotations
