@@ -1,19 +1,20 @@
 """The published warehouse: the one file BI tools and analysts open.
 
-It depends on every public mart, so the blocking quality checks on those marts gate it: when any
-check fails, this asset does not run and readers keep the previous, checked warehouse.
+It depends on every public mart and publishes exactly those, so the blocking quality checks on
+them gate it: when any check fails, this asset does not run and readers keep the previous, checked
+warehouse.
 """
 
 # No `from __future__ import annotations`: Dagster checks the `context` annotation as a live class.
 import dagster as dg
 
-from orchestration.lib.marts import MART_NAMES, mart_asset_key
+from orchestration.lib.marts import mart_asset_key, public_marts
 from orchestration.lib.resources import WarehousePathsResource
 from orchestration.publish.publisher import publish_warehouse
 
 @dg.asset(
     group_name="publish",
-    deps=[mart_asset_key(name) for name in MART_NAMES],
+    deps=[mart_asset_key(name) for name in public_marts()],
     kinds={"duckdb"},
     description=(
         "Kho dữ liệu đã kiểm tra, công bố cho người dùng báo cáo / "
@@ -24,7 +25,7 @@ def published_warehouse(
     context: dg.AssetExecutionContext, warehouse_paths: WarehousePathsResource
 ) -> dg.MaterializeResult:
     paths = warehouse_paths.get()
-    result = publish_warehouse(paths.build_db, paths.published_db, run_id=context.run.run_id)
+    result = publish_warehouse(paths.build_db, paths.published_db, public_marts(), run_id=context.run.run_id)
     context.log.info(f"Published {sum(result.row_counts.values())} rows to {result.published_db}")
     metadata = {
         "path": dg.MetadataValue.path(str(result.published_db)),

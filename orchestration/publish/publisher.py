@@ -1,10 +1,12 @@
 """Write–audit–publish: BI users only ever see a complete, checked warehouse file.
 
 The build database is rebuilt in place on every run and may be half-written or failing checks at
-any moment, so readers never open it. Publishing copies the public schemas into a brand-new DuckDB
-file in the published file's own directory and renames it over the published path: `os.replace` is
-atomic on POSIX within one filesystem, so a new reader sees either the old or the new file, never a
-mix, and a reader that already has the old file open keeps reading the old inode undisturbed.
+any moment, so readers never open it. Publishing copies the public marts (the list that
+`orchestration.lib.marts.public_marts()` reads from dbt) and nothing else of the build into a
+brand-new DuckDB file in the published file's own directory and renames it over the published
+path: `os.replace` is atomic on POSIX within one filesystem, so a new reader sees either the old or
+the new file, never a mix, and a reader that already has the old file open keeps reading the old
+inode undisturbed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from orchestration.lib.marts import MARTS_SCHEMA
 
 META_SCHEMA = "meta"
 
@@ -43,13 +47,12 @@ class PublishResult:
 def publish_warehouse(
     build_db: Path,
     published_db: Path,
-    schemas: Sequence[str] = ("marts",),
+    marts: Sequence[str],
     run_id: str | None = None,
     keep_previous: bool = True,
 ) -> PublishResult:
-    """Copies `schemas` of the build into a new file and swaps it in; on any failure nothing changes."""
-    if META_SCHEMA in schemas:
-        raise ValueError(f"Schema {META_SCHEMA!r} is reserved for the publication record.")
+    """Copies the tables (or views) named `marts` of the build's marts schema into a new file and
+    swaps it in; any other table stays out. On any failure nothing changes."""
     published_db.parent.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex
     staging = published_db.with_name(f".{published_db.name}.{token}.tmp")
@@ -57,7 +60,7 @@ def publish_warehouse(
     published_at = datetime.now(UTC).replace(tzinfo=None)
     try:
         row_counts, duckdb_version, storage_version = _write_snapshot(
-            build_db, staging, schemas, run_id, published_at
+            build_db, staging, marts, run_id, published_at
         )
         _fsync(staging)
         size_bytes = staging.stat().st_size
@@ -90,19 +93,19 @@ def publish_warehouse(
 
 
 def _write_snapshot(
-    build_db: Path, target: Path, schemas: Sequence[str], run_id: str | None, published_at: datetime
+    build_db: Path, target: Path, marts: Sequence[str], run_id: str | None, published_at: datetime
 ) -> tuple[dict[str, int], str, str]:
     connection = duckdb.connect()
     try:
         # Read-only so that publishing can never alter the build it publishes.
         connection.execute("attach ? as build (read_only)", [str(build_db)])
         connection.execute("attach ? as snapshot", [str(target)])
-        relations = _relations(connection, schemas)
-        missing = sorted(set(schemas) - {schema for schema, _, _ in relations})
+        relations = _relations(connection, marts)
+        missing = sorted(set(marts) - {name for _, name, _ in relations})
         if missing:
             raise PublishError(
-                f"Kho dựng {build_db} thiếu schema {', '.join(missing)} / "
-                f"build database {build_db} has no tables in schema(s) {', '.join(missing)}"
+                f"Kho dựng {build_db} thiếu bảng {', '.join(missing)} / "
+                f"build database {build_db} has no table(s) {', '.join(missing)} in schema {MARTS_SCHEMA}"
             )
         row_counts = _copy_relations(connection, relations)
         duckdb_version = connection.execute("select library_version from pragma_version()").fetchone()[0]
@@ -119,17 +122,17 @@ def _write_snapshot(
     return row_counts, duckdb_version, storage_version
 
 
-def _relations(connection: duckdb.DuckDBPyConnection, schemas: Sequence[str]) -> list[tuple[str, str, str]]:
+def _relations(connection: duckdb.DuckDBPyConnection, marts: Sequence[str]) -> list[tuple[str, str, str]]:
     return connection.execute(
         """
         select schema_name, table_name, 'table' from duckdb_tables()
-        where database_name = 'build' and list_contains(?, schema_name)
+        where database_name = 'build' and schema_name = $schema and list_contains($names, table_name)
         union all
         select schema_name, view_name, 'view' from duckdb_views()
-        where database_name = 'build' and not internal and list_contains(?, schema_name)
+        where database_name = 'build' and not internal and schema_name = $schema and list_contains($names, view_name)
         order by 1, 2
         """,
-        [list(schemas), list(schemas)],
+        {"schema": MARTS_SCHEMA, "names": list(marts)},
     ).fetchall()
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import dagster as dg
 import duckdb
 
-from orchestration.lib.marts import mart_asset_key
+from orchestration.lib.marts import MARTS_SCHEMA, mart_asset_key
 from orchestration.lib.resources import BuildDatabaseResource
 from orchestration.lib.settings import EXPECTATIONS_DIR
 from orchestration.quality.suites import DIMENSION_KEY_PARAMETERS
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from orchestration.quality.gx_runner import SuiteValidation
 
 CHECK_NAME = "great_expectations"
-MARTS_SCHEMA = "marts"
 
 
 def build_warehouse_checks(

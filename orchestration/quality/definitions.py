@@ -3,8 +3,8 @@ the data-quality rules between the dbt phases, and the blocking integrity suites
 
 import dagster as dg
 
-from orchestration.lib.marts import MART_NAMES
+from orchestration.lib.marts import public_marts
 from orchestration.quality.checks import build_warehouse_checks
 from orchestration.quality.rule_assets import build_rule_assets
 
-defs = dg.Definitions(assets=[build_rule_assets()], asset_checks=build_warehouse_checks(MART_NAMES))
+defs = dg.Definitions(assets=[build_rule_assets()], asset_checks=build_warehouse_checks(public_marts()))

@@ -34,6 +34,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 from orchestration.lib.settings import EXPECTATIONS_DIR
 from orchestration.quality.gx_project import DOCS_SITE_NAME, UNEXPECTED_EXAMPLE_LIMIT
 from orchestration.quality.gx_retention import prune_run_history
+from orchestration.quality.suites import expectation_label
 
 # SUMMARY keeps a few offending values; COMPLETE also lists every failing row's index.
 SUMMARY = {"result_format": "SUMMARY", "partial_unexpected_count": UNEXPECTED_EXAMPLE_LIMIT}
@@ -55,10 +56,7 @@ class ExpectationOutcome:
 
     @property
     def label(self) -> str:
-        if self.rule_code:
-            return self.rule_code
-        columns = self.kwargs.get("column") or ",".join(self.kwargs.get("column_list", ())) or "table"
-        return f"{self.expectation_type}({columns})"
+        return expectation_label(self.expectation_type, dict(self.kwargs), self.rule_code)
 
 
 @dataclass(frozen=True)
@@ -123,19 +121,6 @@ class ValidationSession:
             if sites:
                 urls[identifier.expectation_suite_identifier.name] = sites[0]["site_url"]
         return [replace(validation, data_docs_url=urls.get(validation.suite_name)) for validation in validations]
-
-
-def validate_frame(
-    suite_name: str,
-    frame: pd.DataFrame,
-    project_root_dir: Path = EXPECTATIONS_DIR,
-    parameters: Mapping[str, Any] | None = None,
-    result_format: Mapping[str, Any] = SUMMARY,
-) -> SuiteValidation:
-    """One suite on its own, Data Docs included."""
-    session = ValidationSession(project_root_dir, result_format)
-    (validation,) = session.with_data_docs([session.validate(suite_name, frame, parameters)])
-    return validation
 
 
 def summarise_validation(

@@ -21,7 +21,7 @@ from orchestration.lib.settings import EXPECTATIONS_DIR
 from orchestration.quality.checks import markdown_cell
 from orchestration.quality.indicator_rules import load_indicator_rules
 from orchestration.quality.rule_catalogue import FAMILIES, FAMILY_TITLES, RULES, Family, rules_of
-from orchestration.quality.rule_store import read_rule_frames, write_rule_results
+from orchestration.quality.rule_store import RULE_INPUT_MODELS, read_rule_frames, write_rule_results
 from orchestration.transform.assets import dbt_rule_inputs
 
 if TYPE_CHECKING:
@@ -30,11 +30,10 @@ if TYPE_CHECKING:
 FINDINGS_KEY = dg.AssetKey(["raw", "dq_rule_findings"])
 REGISTER_KEY = dg.AssetKey(["raw", "dq_report_register"])
 EXAMPLE_LIMIT = 5
-INPUT_MODELS = ("int_dq_values_under_check", "int_dq_received_reports", "stg_raw__ingest_findings")
 
 
 def build_rule_assets(project_root_dir: Path = EXPECTATIONS_DIR) -> dg.AssetsDefinition:
-    input_keys = [get_asset_key_for_model([dbt_rule_inputs], model) for model in INPUT_MODELS]
+    input_keys = [get_asset_key_for_model([dbt_rule_inputs], model) for model in RULE_INPUT_MODELS]
 
     @dg.multi_asset(
         name="dq_rules",

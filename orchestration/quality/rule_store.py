@@ -1,6 +1,8 @@
 """Reads what the rules judge from the build database and writes their verdicts back to it.
 
-Inputs are the first dbt phase's models, read through a read-only connection; the verdicts go to
+Inputs are the first dbt phase's models, read whole through a read-only connection: they carry the
+tag `dq_inputs` (which puts them in phase one) and enforced contracts, so each model's yml is the one
+list of the columns the rules rely on, and the schemas come from dbt's manifest. The verdicts go to
 two `raw` tables that the second dbt phase reads as sources (`models/staging/__dq_sources.yml`).
 Both tables are replaced as a whole on every run, in one transaction: every value is re-judged
 against its current history, so a verdict from an earlier run must not linger, and dbt must never
@@ -15,9 +17,14 @@ import duckdb
 import pandas as pd
 
 from orchestration.lib.build_db import build_db_connection
+from orchestration.lib.dbt_manifest import dbt_models
 
-INTERMEDIATE_SCHEMA = "intermediate"
-STAGING_SCHEMA = "staging"
+# What the rules read, each a dbt model tagged `dq_inputs` with an enforced contract (a test holds
+# the tag, this list and the contracts together).
+VALUES_MODEL = "int_dq_values_under_check"
+RECEIVED_MODEL = "int_dq_received_reports"
+INTAKE_FINDINGS_MODEL = "stg_raw__ingest_findings"
+RULE_INPUT_MODELS = (VALUES_MODEL, RECEIVED_MODEL, INTAKE_FINDINGS_MODEL)
 
 RULE_TABLES_DDL = {
     "dq_rule_findings": """
@@ -60,11 +67,12 @@ RULE_TABLES_DDL = {
 
 def read_rule_frames(build_db: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Values under check, reports received, and the (file, indicator) pairs intake already rejected."""
+    models = dbt_models()
     with duckdb.connect(str(build_db), read_only=True) as connection:
-        values = connection.sql(f"select * from {INTERMEDIATE_SCHEMA}.int_dq_values_under_check").df()
-        received = connection.sql(f"select * from {INTERMEDIATE_SCHEMA}.int_dq_received_reports").df()
+        values = connection.sql(f"select * from {models[VALUES_MODEL].relation}").df()
+        received = connection.sql(f"select * from {models[RECEIVED_MODEL].relation}").df()
         intake_findings = connection.sql(
-            f"select distinct submission_id, indicator_code from {STAGING_SCHEMA}.stg_raw__ingest_findings "
+            f"select distinct submission_id, indicator_code from {models[INTAKE_FINDINGS_MODEL].relation} "
             "where indicator_code is not null"
         ).df()
     return values, received, intake_findings

@@ -21,7 +21,15 @@ from orchestration.lib.periods import PERIOD_CODE_PATTERN
 # Month 202503, quarter 2025Q1, half year 2025S1, nine months 2025N9, year 2025 (CONTRACT.md).
 PERIOD_TYPES = ("month", "quarter", "half_year", "nine_months", "year")
 SUBMISSION_STATUSES = ("published", "quarantined", "superseded", "duplicate", "held")
+# The statuses of files whose values were loaded: the only ones with a value history.
+LOADED_STATUSES = ("published", "held", "superseded")
 FINDING_SEVERITIES = ("error", "warning")
+ORG_UNIT_LEVELS = ("facility", "area")
+ACHIEVEMENT_STATUSES = ("dat", "chua_dat", "khong_co_so_lieu")
+COMPARED_WITH = ("target", "benchmark")
+TARGET_DIRECTIONS = ("at_least", "at_most")
+COMPOSITIONS = ("predecessors", "successor", "predecessors_and_successor")
+CHANGE_KINDS = ("merge", "split", "rename", "re-parent")
 
 
 # Suite parameters: the dimension keys of the build being checked, read by the checks at run time.
@@ -47,14 +55,24 @@ class ExpectationSpec:
     @property
     def label(self) -> str:
         """Names the rule in check metadata; unique within a suite (a test holds the spec to it)."""
-        if self.rule_code:
-            return self.rule_code
-        columns = self.kwargs.get("column") or ",".join(self.kwargs.get("column_list", ())) or "table"
-        return f"{self.type}({columns})"
+        return expectation_label(self.type, self.kwargs, self.rule_code)
 
     @property
     def meta(self) -> dict[str, str]:
         return {"rule_code": self.rule_code} if self.rule_code else {}
+
+
+def expectation_label(expectation_type: str, kwargs: dict[str, Any], rule_code: str | None) -> str:
+    """A rule's code, or its type and columns: 'expect_column_values_to_be_unique(finding_id)'."""
+    if rule_code:
+        return rule_code
+    columns = (
+        kwargs.get("column")
+        or ",".join(kwargs.get("column_list", ()))
+        or ",".join(kwargs[key] for key in ("column_A", "column_B") if key in kwargs)
+        or "table"
+    )
+    return f"{expectation_type}({columns})"
 
 
 @dataclass(frozen=True)
@@ -112,9 +130,10 @@ def _period_code(column: str) -> ExpectationSpec:
     )
 
 
-def _in_dimension(column: str, row_condition: dict[str, Any] | None = None) -> ExpectationSpec:
-    """Nulls pass: a column that may be empty (a file-level finding's indicator) says so elsewhere."""
-    dimension, parameter = DIMENSION_KEY_PARAMETERS[column]
+def _in_dimension(column: str, row_condition: dict[str, Any] | None = None, key: str | None = None) -> ExpectationSpec:
+    """Nulls pass: a column that may be empty (a file-level finding's indicator) says so elsewhere.
+    `key` names the dimension key when the column is named for its role (parent_code → org_unit_code)."""
+    dimension, parameter = DIMENSION_KEY_PARAMETERS[key or column]
     kwargs: dict[str, Any] = {"column": column, "value_set": {"$PARAMETER": parameter}}
     if row_condition:
         kwargs["row_condition"] = row_condition
@@ -123,6 +142,35 @@ def _in_dimension(column: str, row_condition: dict[str, Any] | None = None) -> E
         kwargs,
         f"{column} có trong {dimension} / every {column} is a key of {dimension}.",
     )
+
+
+def _unique_together(*columns: str) -> ExpectationSpec:
+    return ExpectationSpec(
+        "expect_compound_columns_to_be_unique",
+        {"column_list": list(columns)},
+        f"Mỗi {' × '.join(columns)} chỉ có một dòng / One row per {' × '.join(columns)}.",
+    )
+
+
+def _not_null_where(column: str, other: str, value: str) -> ExpectationSpec:
+    return ExpectationSpec(
+        "expect_column_values_to_not_be_null",
+        {"column": column, "row_condition": _equals(other, value)},
+        f"{column} có giá trị khi {other} = {value} / {column} is set wherever {other} is {value}.",
+    )
+
+
+def _not_before(later: str, earlier: str) -> ExpectationSpec:
+    """An open end (null) passes: the interval is still running."""
+    return ExpectationSpec(
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        {"column_A": later, "column_B": earlier, "or_equal": True, "ignore_row_if": "either_value_is_missing"},
+        f"{later} không trước {earlier} / {later} is never before {earlier}.",
+    )
+
+
+def _equals(column: str, value: str) -> dict[str, Any]:
+    return {"type": "comparison", "column": {"name": column}, "operator": "==", "parameter": value}
 
 
 # Ingestion findings quote codes as typed, unknown ones included: that is what they report. Rule
@@ -276,5 +324,129 @@ MART_SUITES: dict[str, SuiteSpec] = {
         ),
         _scorecard_suite("fct_dq_scorecard"),
         _scorecard_suite("fct_dq_province_summary"),
+        # The suites below leave the column list to the models' enforced dbt contracts, which fail
+        # the build itself when a column goes missing: writing the columns here would be a second copy.
+        SuiteSpec(
+            "fct_indicator_achievement",
+            (
+                _unique_together("org_unit_code", "indicator_code", "period_code"),
+                _not_null("org_unit_code"),
+                _not_null("indicator_code"),
+                _not_null("period_code"),
+                _period_code("period_code"),
+                _in_dimension("org_unit_code"),
+                _in_dimension("indicator_code"),
+                _in_dimension("period_code"),
+                _in_set("period_type", PERIOD_TYPES),
+                _not_null("achievement_status"),
+                _in_set("achievement_status", ACHIEVEMENT_STATUSES),
+                _in_set("compared_with", COMPARED_WITH),
+                _in_set("direction", TARGET_DIRECTIONS),
+                # A verdict needs the figure it was reached on and the figure it was compared with.
+                _not_null_where("target_value", "compared_with", "target"),
+                _not_null_where("benchmark_value", "compared_with", "benchmark"),
+                ExpectationSpec(
+                    "expect_column_values_to_not_be_null",
+                    {
+                        "column": "actual_value",
+                        "row_condition": {
+                            "type": "comparison",
+                            "column": {"name": "achievement_status"},
+                            "operator": "!=",
+                            "parameter": "khong_co_so_lieu",
+                        },
+                    },
+                    "Đạt / chưa đạt chỉ khi có số liệu thực hiện / Achieved or not only where there is an actual figure.",
+                ),
+            ),
+        ),
+        SuiteSpec(
+            "fct_indicator_value_history",
+            (
+                _unique_together("submission_id", "sheet_name", "cell_ref"),
+                _not_null("submission_id"),
+                _not_null("org_unit_code"),
+                _not_null("period_code"),
+                _not_null("indicator_code"),
+                _not_null("value"),
+                _period_code("period_code"),
+                # Intake rejects a value whose unit, area, indicator or period it does not know, so
+                # every value a loaded file gave names real ones.
+                _in_dimension("org_unit_code"),
+                _in_dimension("indicator_code"),
+                _in_dimension("period_code"),
+                _not_null("submission_status"),
+                _in_set("submission_status", LOADED_STATUSES),
+                _not_null("arrived_at"),
+                _not_null("published_from"),
+                _not_before("published_until", "published_from"),
+            ),
+        ),
+        SuiteSpec(
+            "rpt_comparable_geography",
+            (
+                _unique_together("org_unit_code", "indicator_code", "period_code"),
+                _not_null("org_unit_code"),
+                _not_null("indicator_code"),
+                _not_null("period_code"),
+                _not_null("value"),
+                _period_code("period_code"),
+                _in_dimension("org_unit_code"),
+                _in_dimension("indicator_code"),
+                _in_dimension("period_code"),
+                _in_set("period_type", PERIOD_TYPES),
+                _in_set("org_unit_level", ORG_UNIT_LEVELS),
+                _in_set("composition", COMPOSITIONS),
+                _non_negative_unless_signed("value"),
+                _non_negative_unless_signed("numerator"),
+                _non_negative("denominator"),
+                ExpectationSpec(
+                    "expect_column_pair_values_a_to_be_greater_than_b",
+                    {"column_A": "months_expected", "column_B": "months_present", "or_equal": True},
+                    "Số tháng đã có không vượt số tháng cần có / months_present never exceeds months_expected.",
+                ),
+            ),
+        ),
+        SuiteSpec(
+            "rpt_indicator_values_wide",
+            (
+                _unique_together("org_unit_code", "period_code"),
+                _not_null("org_unit_code"),
+                _not_null("period_code"),
+                _period_code("period_code"),
+                _in_dimension("org_unit_code"),
+                _in_dimension("period_code"),
+                _in_set("period_type", PERIOD_TYPES),
+                _in_set("org_unit_level", ORG_UNIT_LEVELS),
+                # Dashboards title their charts with these.
+                _not_null("period_label_vi"),
+                _not_null("period_label_en"),
+            ),
+        ),
+        SuiteSpec(
+            "dim_org_unit_lineage",
+            (
+                _unique_together("predecessor_code", "successor_code", "effective_date"),
+                _not_null("predecessor_code"),
+                _not_null("successor_code"),
+                _not_null("effective_date"),
+                _in_dimension("predecessor_code", key="org_unit_code"),
+                _in_dimension("successor_code", key="org_unit_code"),
+                _not_null("change_kind"),
+                _in_set("change_kind", CHANGE_KINDS),
+            ),
+        ),
+        SuiteSpec(
+            "dim_org_unit_parent_links",
+            (
+                _unique_together("org_unit_code", "valid_from"),
+                _not_null("org_unit_code"),
+                _not_null("parent_code"),
+                _not_null("valid_from"),
+                _in_dimension("org_unit_code"),
+                _in_dimension("parent_code", key="org_unit_code"),
+                _not_before("valid_to", "valid_from"),
+            ),
+        ),
     )
 }

@@ -8,9 +8,12 @@ import dagster as dg
 import duckdb
 import pytest
 
+from orchestration.lib.marts import MARTS_SCHEMA, mart_asset_key, public_marts
+from orchestration.publish.publisher import META_SCHEMA
+from orchestration.quality.checks import CHECK_NAME
 from tests.end_to_end.workbook_oracle import read_inbox
 
-MARTS = {"fct_indicator_values", "dim_indicators", "dim_org_units", "dim_periods", "fct_submissions", "fct_dq_findings"}
+MARTS = set(public_marts())
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +50,30 @@ def test_published_warehouse_holds_the_public_marts(published):
     assert MARTS <= tables
     for mart in MARTS:
         assert published.sql(f"select count(*) from marts.{mart}").fetchall() != [(0,)], mart
+
+
+def test_every_published_table_had_its_suite_run_in_the_publishing_run(demo_run, published):
+    """Lists the published file's tables and the GX suites (blocking asset checks) this run evaluated.
+    The `meta` tables are exempt: publish_warehouse writes them itself as its record of this
+    publication (when, from which build, row counts), so there is no build data in them to check."""
+    tables = published.execute("select table_schema, table_name from information_schema.tables").fetchall()
+    assert {schema for schema, _ in tables} == {MARTS_SCHEMA, META_SCHEMA}
+    published_marts = {name for schema, name in tables if schema == MARTS_SCHEMA}
+    [(run_id,)] = published.execute("select run_id from meta.publication").fetchall()
+    assert run_id == demo_run.result.run_id
+    suites_run = {
+        evaluation.asset_key: evaluation
+        for evaluation in demo_run.result.get_asset_check_evaluations()
+        if evaluation.check_name == CHECK_NAME
+    }
+
+    assert [name for name in sorted(published_marts) if mart_asset_key(name) not in suites_run] == []
+    assert all(suites_run[mart_asset_key(name)].passed for name in published_marts)
+    # Each suite validated the very table that was published: same rows.
+    row_counts = dict(published.execute(
+        "select table_name, row_count from meta.published_tables where schema_name = ?", [MARTS_SCHEMA]
+    ).fetchall())
+    assert {name: suites_run[mart_asset_key(name)].metadata["row_count"].value for name in published_marts} == row_counts
 
 
 def test_every_demo_file_is_published(demo_run, published, oracle):

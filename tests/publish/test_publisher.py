@@ -11,6 +11,8 @@ import pytest
 from orchestration.publish.publisher import PublishError, publish_warehouse, sha256_of
 from tests.quality.warehouse_fakes import good_marts, write_marts
 
+PUBLIC = tuple(good_marts())
+
 
 def count_in_new_process(database, table: str) -> int:
     """A separate process, as a BI tool would be: DuckDB shares one open database per path within a
@@ -30,12 +32,16 @@ def directory_listing(path) -> list[str]:
     return sorted(entry.name for entry in path.iterdir())
 
 
-def test_published_file_holds_only_the_marts_and_the_publication_record(warehouse_paths):
+def test_published_file_holds_only_the_listed_marts_and_the_publication_record(warehouse_paths):
+    """The build's `raw` schema and its internal marts table (warehouse_fakes) stay out; a listed view
+    is materialised."""
     write_marts(warehouse_paths.build_db, good_marts())
     with duckdb.connect(str(warehouse_paths.build_db)) as connection:
         connection.execute("create view marts.v_month_values as select * from marts.fct_indicator_values where period_type = 'month'")
 
-    result = publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db, run_id="run-1")
+    result = publish_warehouse(
+        warehouse_paths.build_db, warehouse_paths.published_db, (*PUBLIC, "v_month_values"), run_id="run-1"
+    )
 
     expected_tables = {f"marts.{name}" for name in good_marts()} | {"marts.v_month_values"}
     assert set(result.row_counts) == expected_tables
@@ -72,12 +78,12 @@ def test_published_file_holds_only_the_marts_and_the_publication_record(warehous
 def test_open_readers_keep_the_old_warehouse_and_new_readers_get_the_new_one(warehouse_paths):
     frames = good_marts()
     write_marts(warehouse_paths.build_db, frames)
-    first = publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db)
+    first = publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db, PUBLIC)
     reader = duckdb.connect(str(warehouse_paths.published_db), read_only=True)
     try:
         write_marts(warehouse_paths.build_db, {"dim_org_units": frames["dim_org_units"].iloc[:1]})
 
-        second = publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db)
+        second = publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db, PUBLIC)
 
         assert reader.execute("select count(*) from marts.dim_org_units").fetchone()[0] == 3
         assert count_in_new_process(warehouse_paths.published_db, "marts.dim_org_units") == 1
@@ -97,7 +103,7 @@ def test_open_readers_keep_the_old_warehouse_and_new_readers_get_the_new_one(war
 )
 def test_failed_publication_leaves_the_published_file_byte_identical(warehouse_paths, tmp_path, broken_build, error):
     write_marts(warehouse_paths.build_db, good_marts())
-    first = publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db, keep_previous=False)
+    first = publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db, PUBLIC, keep_previous=False)
     listing_before = directory_listing(warehouse_paths.published_db.parent)
 
     other_build = tmp_path / "other" / "build.duckdb"
@@ -107,26 +113,26 @@ def test_failed_publication_leaves_the_published_file_byte_identical(warehouse_p
             connection.execute("create schema raw; create table raw.submissions as select 1 as submission_id")
 
     with pytest.raises(error):
-        publish_warehouse(other_build, warehouse_paths.published_db)
+        publish_warehouse(other_build, warehouse_paths.published_db, PUBLIC)
 
     assert sha256_of(warehouse_paths.published_db) == first.sha256
     assert directory_listing(warehouse_paths.published_db.parent) == listing_before
 
 
-def test_missing_schema_is_named_in_both_languages(warehouse_paths):
+def test_a_missing_mart_is_named_in_both_languages(warehouse_paths):
     write_marts(warehouse_paths.build_db, good_marts())
-    with pytest.raises(PublishError, match=r"thiếu schema reports.*no tables in schema\(s\) reports"):
-        publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db, schemas=("marts", "reports"))
+    with pytest.raises(PublishError, match=r"thiếu bảng fct_targets.*no table\(s\) fct_targets in schema marts"):
+        publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db, (*PUBLIC, "fct_targets"))
     assert directory_listing(warehouse_paths.published_db.parent) == []
 
 
 def test_a_stale_write_ahead_log_of_the_old_file_is_not_replayed_into_the_new_one(warehouse_paths):
     write_marts(warehouse_paths.build_db, good_marts())
-    publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db, keep_previous=False)
+    publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db, PUBLIC, keep_previous=False)
     stale_wal = warehouse_paths.published_db.with_name("published.duckdb.wal")
     stale_wal.write_bytes(b"left behind by a crashed read-write session")
 
-    publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db, keep_previous=False)
+    publish_warehouse(warehouse_paths.build_db, warehouse_paths.published_db, PUBLIC, keep_previous=False)
 
     assert not stale_wal.exists()
     assert count_in_new_process(warehouse_paths.published_db, "marts.dim_periods") == 5

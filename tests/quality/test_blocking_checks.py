@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.lib.marts import MART_NAMES, mart_asset_key
+from orchestration.lib.marts import mart_asset_key, public_marts
 from orchestration.publish.assets import published_warehouse
 from orchestration.publish.publisher import sha256_of
 from orchestration.quality.checks import CHECK_NAME, build_warehouse_checks
@@ -19,7 +19,7 @@ PUBLISHED = dg.AssetKey(["published_warehouse"])
 
 def run_warehouse(frames, gx_project, resources) -> dg.ExecuteInProcessResult:
     return dg.materialize(
-        [fake_mart_assets(frames), *build_warehouse_checks(MART_NAMES, gx_project), published_warehouse],
+        [fake_mart_assets(frames), *build_warehouse_checks(public_marts(), gx_project), published_warehouse],
         resources=resources,
         raise_on_error=False,
     )
@@ -31,7 +31,7 @@ def test_passing_checks_let_the_warehouse_publish(warehouse_paths, gx_project, r
     assert result.success
     evaluations = result.get_asset_check_evaluations()
     assert {e.asset_check_key for e in evaluations} == {
-        dg.AssetCheckKey(mart_asset_key(name), CHECK_NAME) for name in MART_NAMES
+        dg.AssetCheckKey(mart_asset_key(name), CHECK_NAME) for name in public_marts()
     }
     assert all(e.passed and e.severity == dg.AssetCheckSeverity.ERROR for e in evaluations)
     assert all(e.metadata["data_docs"].value.startswith("file://") for e in evaluations)
@@ -67,25 +67,26 @@ def test_a_missing_mart_fails_its_own_check_and_the_integrity_of_the_marts_refer
     frames = good_marts()
     del frames["dim_periods"]
     write_marts(warehouse_paths.build_db, frames)
-    checks = build_warehouse_checks(MART_NAMES, gx_project)
+    checks = build_warehouse_checks(public_marts(), gx_project)
     result = dg.materialize(
-        [*checks, *(dg.AssetSpec(mart_asset_key(name)) for name in MART_NAMES)],
-        selection=dg.AssetSelection.checks_for_assets(*(mart_asset_key(name) for name in MART_NAMES)),
+        [*checks, *(dg.AssetSpec(mart_asset_key(name)) for name in public_marts())],
+        selection=dg.AssetSelection.checks_for_assets(*(mart_asset_key(name) for name in public_marts())),
         resources=resources,
         raise_on_error=False,
     )
 
     verdicts = {e.asset_key.path[-1]: e.passed for e in result.get_asset_check_evaluations()}
-    assert verdicts == {name: name in ("dim_org_units", "dim_indicators") for name in MART_NAMES}
+    without_period_codes = {"dim_org_units", "dim_indicators", "dim_org_unit_lineage", "dim_org_unit_parent_links"}
+    assert verdicts == {name: name in without_period_codes for name in public_marts()}
 
 
 @pytest.mark.parametrize("selected", [["fct_submissions"], ["dim_org_units", "dim_indicators"]])
 def test_only_the_selected_checks_run(warehouse_paths, gx_project, resources, selected):
     write_marts(warehouse_paths.build_db, good_marts())
-    checks = build_warehouse_checks(MART_NAMES, gx_project)
+    checks = build_warehouse_checks(public_marts(), gx_project)
     started = time.monotonic()
     result = dg.materialize(
-        [*checks, *(dg.AssetSpec(mart_asset_key(name)) for name in MART_NAMES)],
+        [*checks, *(dg.AssetSpec(mart_asset_key(name)) for name in public_marts())],
         selection=dg.AssetSelection.checks(
             *(dg.AssetCheckKey(mart_asset_key(name), CHECK_NAME) for name in selected)
         ),

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.quality.gx_runner import ValidationSession, plain, validate_frame
+from orchestration.quality.gx_runner import ValidationSession, plain
 from tests.quality.warehouse_fakes import committed_files, dimension_keys, good_marts, write_marts
 
 KEYS = dimension_keys(good_marts())
@@ -33,8 +33,11 @@ def read_back(tmp_path, frames) -> dict[str, pd.DataFrame]:
 
 def test_well_formed_marts_pass_every_expectation_and_refresh_data_docs(tmp_path, gx_project):
     committed_before = committed_files(gx_project)
-    for name, frame in read_back(tmp_path, good_marts()).items():
-        validation = validate_frame(name, frame, gx_project, KEYS)
+    session = ValidationSession(gx_project)
+    frames = read_back(tmp_path, good_marts())
+    validations = session.with_data_docs([session.validate(name, frame, KEYS) for name, frame in frames.items()])
+    for validation in validations:
+        name, frame = validation.suite_name, frames[validation.suite_name]
         assert validation.success, (name, validation.failures)
         assert validation.row_count == len(frame)
         assert validation.expectations and all(outcome.success for outcome in validation.expectations)
@@ -188,6 +191,76 @@ BROKEN_MARTS = {
         "OPD_VISITS",
     ),
     "repeated period": ("dim_periods", lambda f: with_row(f), "expect_column_values_to_be_unique(period_code)", 2, "202503"),
+    "achievement judged against a target it lacks": (
+        "fct_indicator_achievement",
+        lambda f: with_first_row(f, target_value=None),
+        "expect_column_values_to_not_be_null(target_value)",
+        1,
+        None,
+    ),
+    "achievement verdict without an actual figure": (
+        "fct_indicator_achievement",
+        lambda f: with_first_row(f, actual_value=None),
+        "expect_column_values_to_not_be_null(actual_value)",
+        1,
+        None,
+    ),
+    "unknown achievement status": (
+        "fct_indicator_achievement",
+        lambda f: with_first_row(f, achievement_status="dat_mot_phan"),
+        "expect_column_values_to_be_in_set(achievement_status)",
+        1,
+        "dat_mot_phan",
+    ),
+    "history of a quarantined file": (
+        "fct_indicator_value_history",
+        lambda f: with_first_row(f, submission_status="quarantined"),
+        "expect_column_values_to_be_in_set(submission_status)",
+        1,
+        "quarantined",
+    ),
+    "value in force before its file arrived": (
+        "fct_indicator_value_history",
+        lambda f: with_first_row(f, published_until=datetime(2025, 4, 1, 8, 0)),
+        "expect_column_pair_values_a_to_be_greater_than_b(published_until,published_from)",
+        1,
+        ["2025-04-01T08:00:00", "2025-04-03T08:00:00"],
+    ),
+    "comparable series with more months than expected": (
+        "rpt_comparable_geography",
+        lambda f: with_first_row(f, months_present=4),
+        "expect_column_pair_values_a_to_be_greater_than_b(months_expected,months_present)",
+        1,
+        [3, 4],
+    ),
+    "unknown composition": (
+        "rpt_comparable_geography",
+        lambda f: with_first_row(f, composition="both"),
+        "expect_column_values_to_be_in_set(composition)",
+        1,
+        "both",
+    ),
+    "wide row repeated": (
+        "rpt_indicator_values_wide",
+        lambda f: with_row(f),
+        "expect_compound_columns_to_be_unique(org_unit_code,period_code)",
+        2,
+        {"org_unit_code": "QN", "period_code": "202503"},
+    ),
+    "successor missing from dim_org_units": (
+        "dim_org_unit_lineage",
+        lambda f: with_first_row(f, successor_code="QN-X-GONE"),
+        "expect_column_values_to_be_in_set(successor_code)",
+        1,
+        "QN-X-GONE",
+    ),
+    "parent link ending before it starts": (
+        "dim_org_unit_parent_links",
+        lambda f: with_first_row(f, valid_to=date(2019, 12, 31)),
+        "expect_column_pair_values_a_to_be_greater_than_b(valid_to,valid_from)",
+        1,
+        ["2019-12-31T00:00:00", "2020-01-01T00:00:00"],  # DuckDB dates reach pandas as timestamps
+    ),
 }
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pandas as pd
 
-from orchestration.lib.marts import MART_NAMES, mart_asset_key
+from orchestration.lib.marts import mart_asset_key, public_marts
 from orchestration.lib.resources import BuildDatabaseResource
 from orchestration.lib.settings import EXPECTATIONS_DIR, Settings, load_settings
 
@@ -92,6 +92,82 @@ def good_marts() -> dict[str, pd.DataFrame]:
         ),
         "fct_dq_scorecard": scorecard_frame("QN-TYT-HONGHAI"),
         "fct_dq_province_summary": scorecard_frame("QN"),
+        "fct_indicator_achievement": pd.DataFrame(
+            {
+                "org_unit_code": ["QN", "QN", "QN-HL"],
+                "indicator_code": ["BEDS_PER_10K", "DTP_DROPOUT_PCT", "BEDS_PER_10K"],
+                "period_code": ["2025", "2025", "2025"],
+                "period_type": ["year"] * 3,
+                "actual_value": [28.5, None, None],
+                "target_value": [30.0, 5.0, 29.0],
+                "benchmark_value": [32.1, None, 32.1],
+                "direction": ["at_least", "at_most", "at_least"],
+                "compared_with": ["target"] * 3,
+                "achievement_status": ["chua_dat", "khong_co_so_lieu", "khong_co_so_lieu"],
+            }
+        ),
+        "fct_indicator_value_history": pd.DataFrame(
+            {
+                # File 7 was in force until file 9 (a correction) arrived.
+                "submission_id": [7, 9],
+                "file_name": ["TYT_HongHai_T3_2025.xlsx", "TYT_HongHai_T3_2025_sua.xlsx"],
+                "org_unit_code": ["QN-TYT-HONGHAI"] * 2,
+                "period_code": ["202503"] * 2,
+                "indicator_code": ["OPD_VISITS"] * 2,
+                "value": [1200.0, 1250.0],
+                "sheet_name": ["BaoCao"] * 2,
+                "cell_ref": ["C5"] * 2,
+                "submission_status": ["superseded", "published"],
+                "arrived_at": [datetime(2025, 4, 3, 8, 0), datetime(2025, 4, 9, 8, 0)],
+                "published_from": [datetime(2025, 4, 3, 8, 0), datetime(2025, 4, 9, 8, 0)],
+                "published_until": [datetime(2025, 4, 9, 8, 0), None],
+                "is_current": [False, True],
+            }
+        ),
+        "rpt_comparable_geography": pd.DataFrame(
+            {
+                "org_unit_code": ["QN-HL", "QN-HL"],
+                "org_unit_level": ["area"] * 2,
+                "indicator_code": ["OPD_VISITS", "DTP_DROPOUT_PCT"],
+                "period_code": ["202503", "202503"],
+                "period_type": ["month"] * 2,
+                "value": [98000.0, -4.0],
+                "numerator": [None, -2.0],
+                "denominator": [None, 50.0],
+                "months_expected": [3, 1],
+                "months_present": [3, 1],
+                "is_complete": [True, True],
+                "composition": ["predecessors", "predecessors"],
+            }
+        ),
+        "rpt_indicator_values_wide": pd.DataFrame(
+            {
+                "org_unit_code": ["QN", "QN-TYT-HONGHAI"],
+                "org_unit_level": ["area", "facility"],
+                "period_code": ["202503", "202503"],
+                "period_type": ["month"] * 2,
+                "period_label_vi": ["Tháng 3/2025"] * 2,
+                "period_label_en": ["March 2025"] * 2,
+                "opd_visits": [98000.0, 1250.0],
+            }
+        ),
+        "dim_org_unit_lineage": pd.DataFrame(
+            {
+                "predecessor_code": ["QN-HL", "QN-TYT-HONGHAI"],
+                "successor_code": ["QN", "QN-TYT-HONGHAI"],
+                "effective_date": [date(2025, 7, 1)] * 2,
+                "change_kind": ["merge", "re-parent"],
+            }
+        ),
+        "dim_org_unit_parent_links": pd.DataFrame(
+            {
+                # Hồng Hải's station sat in Hạ Long until the districts were abolished, then in the province.
+                "org_unit_code": ["QN-HL", "QN-TYT-HONGHAI", "QN-TYT-HONGHAI"],
+                "parent_code": ["QN", "QN-HL", "QN"],
+                "valid_from": [date(2020, 1, 1), date(2020, 1, 1), date(2025, 7, 1)],
+                "valid_to": [date(2025, 6, 30), date(2025, 6, 30), None],
+            }
+        ),
     }
 
 
@@ -127,12 +203,13 @@ def dimension_keys(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
 
 
 def write_marts(build_db: Path, frames: Mapping[str, pd.DataFrame]) -> None:
-    """Also writes a `raw` table, which publishing must leave out."""
+    """Also writes a `raw` table and an internal table in the marts schema, which publishing must leave out."""
     build_db.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(build_db)) as connection:
         connection.execute("create schema if not exists marts")
         connection.execute("create schema if not exists raw")
         connection.execute("create or replace table raw.submissions as select 1 as submission_id")
+        connection.execute("create or replace table marts.scratch_build_notes as select 'not public' as note")
         for name, frame in frames.items():
             connection.register("incoming", frame)
             connection.execute(f"create or replace table marts.{name} as select * from incoming")
@@ -142,10 +219,10 @@ def write_marts(build_db: Path, frames: Mapping[str, pd.DataFrame]) -> None:
 def fake_mart_assets(frames: Mapping[str, pd.DataFrame]) -> dg.AssetsDefinition:
     """Plays dbt's part: one step materialising every mart under the keys dagster-dbt gives them."""
 
-    @dg.multi_asset(specs=[dg.AssetSpec(mart_asset_key(name)) for name in MART_NAMES], name="fake_dbt_marts")
+    @dg.multi_asset(specs=[dg.AssetSpec(mart_asset_key(name)) for name in public_marts()], name="fake_dbt_marts")
     def fake_dbt_marts(build_db: BuildDatabaseResource):
         write_marts(build_db.path, frames)
-        for name in MART_NAMES:
+        for name in public_marts():
             yield dg.MaterializeResult(asset_key=mart_asset_key(name))
 
     return fake_dbt_marts

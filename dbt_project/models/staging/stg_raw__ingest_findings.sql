@@ -1,3 +1,6 @@
+-- Read by the data-quality rules between the two dbt phases (orchestration/quality/rule_store.py).
+{{ config(tags=['dq_inputs']) }}
+
 with
 
 source as (
