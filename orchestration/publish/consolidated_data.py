@@ -155,7 +155,7 @@ def _units_in_force(connection: duckdb.DuckDBPyConnection, end: date) -> list[_P
         placed as (
             select org_unit_code,
                    arg_min(province_code, (not in_force, depth)) as province_code,
-                   min(depth order by not in_force, depth) as depth,
+                   arg_min(depth, (not in_force, depth)) as depth,
                    bool_or(in_force) as in_force
             from walk group by org_unit_code
         )
