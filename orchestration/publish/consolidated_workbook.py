@@ -50,18 +50,26 @@ INCOMPLETE_SUFFIX = " (*)"
 HEADER_ROW = 6
 CODE_ROW = 7
 FIRST_DATA_ROW = 8
-# Columns before the units; the first three stay in view while scrolling right.
-FIXED_COLUMNS = (
-    # (Vietnamese header, English header, width)
-    ("STT", "No.", 5),
-    ("Mã chỉ số", "Code", 18),
-    ("Tên chỉ số", "Indicator", 40),
-    ("Đơn vị tính", "Unit", 11),
-    ("Chỉ tiêu của tỉnh", "Province target", 11),
-    ("Toàn quốc", "National figure", 11),
-)
+
+
+def fixed_columns(year: int) -> tuple[tuple[str, str, int], ...]:
+    """(Vietnamese header, English header, width) of the columns before the province: targets and
+    national figures are yearly, so their headers name the year."""
+    return (
+        ("STT", "No.", 5),
+        ("Mã chỉ số", "Code", 18),
+        ("Tên chỉ số", "Indicator", 40),
+        ("Đơn vị tính", "Unit", 11),
+        (f"Chỉ tiêu của tỉnh năm {year}", f"Province target {year}", 11),
+        (f"Toàn quốc năm {year}", f"National figure {year}", 11),
+    )
+
+
+PROVINCE_COLUMN = 7  # after the fixed columns
 ASSESSMENT_HEADER = ("Đánh giá", "Assessment", 12)
 UNIT_WIDTH = 13
+# Number, code and name stay in view while scrolling right through the units, the headers while
+# scrolling down.
 FROZEN_AT = f"D{FIRST_DATA_ROW}"
 
 _THIN = Side(style="thin", color="808080")
@@ -154,11 +162,12 @@ def _write_empty_sheet(sheet: Worksheet, province: ReportUnit, period_type: str,
 
 def _write_report_sheet(sheet: Worksheet, report: ProvinceReport, source: str) -> None:
     _write_title(sheet, report.province, _period_text(report.period), source)
-    year = report.period.year
-    headers = [*FIXED_COLUMNS, (report.province.name_vi, report.province.code, UNIT_WIDTH), ASSESSMENT_HEADER]
-    headers[4] = (f"Chỉ tiêu của tỉnh năm {year}", f"Province target {year}", FIXED_COLUMNS[4][2])
-    headers[5] = (f"Toàn quốc năm {year}", f"National figure {year}", FIXED_COLUMNS[5][2])
-    headers += [(unit.name_vi, unit.code, UNIT_WIDTH) for unit in report.units[1:]]
+    headers = [
+        *fixed_columns(report.period.year),
+        (report.province.name_vi, report.province.code, UNIT_WIDTH),
+        ASSESSMENT_HEADER,
+        *((unit.name_vi, unit.code, UNIT_WIDTH) for unit in report.units[1:]),
+    ]
     for column, (vietnamese, english, width) in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
         for row, text, font in ((HEADER_ROW, vietnamese, Font(bold=True)), (CODE_ROW, english, Font(italic=True, size=8))):
@@ -166,8 +175,9 @@ def _write_report_sheet(sheet: Worksheet, report: ProvinceReport, source: str) -
             cell.font, cell.fill, cell.border = font, HEADER_FILL, _BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.row_dimensions[HEADER_ROW].height = 45
-    unit_columns = {report.province.code: len(FIXED_COLUMNS) + 1}
-    unit_columns.update({unit.code: len(FIXED_COLUMNS) + 2 + index for index, unit in enumerate(report.units[1:], start=1)})
+    # The assessment column sits between the province and the other units.
+    unit_columns = {report.province.code: PROVINCE_COLUMN}
+    unit_columns.update({unit.code: PROVINCE_COLUMN + 1 + index for index, unit in enumerate(report.units[1:], start=1)})
     for number, indicator in enumerate(report.indicators, start=1):
         row = FIRST_DATA_ROW + number - 1
         _write_indicator_columns(sheet, row, number, indicator)
@@ -190,7 +200,7 @@ def _write_indicator_columns(sheet: Worksheet, row: int, number: int, indicator:
         if column >= 5:
             cell.number_format = number_format(indicator.decimals)
     sheet.cell(row, 2).font = Font(size=8)
-    assessment_cell = sheet.cell(row, len(FIXED_COLUMNS) + 2, assessment)
+    assessment_cell = sheet.cell(row, PROVINCE_COLUMN + 1, assessment)
     assessment_cell.border = _BORDER
     assessment_cell.alignment = Alignment(vertical="center", wrap_text=True)
 
