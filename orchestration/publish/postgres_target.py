@@ -384,11 +384,15 @@ def _guarded(url, action, function):
 
 
 def _scrub(message: str, url: str) -> str:
-    """libpq quotes parts of a URL it cannot parse; a password can be among them."""
+    """libpq quotes parts of a URL it cannot parse; a password can be among them. With an unencoded @
+    in the password libpq takes its tail for the host name, which then shows in "cannot resolve"."""
+    unreadable = "libpq cannot read the URL (WAREHOUSE_POSTGRES_URL) / libpq không đọc được địa chỉ"
+    if url.partition("?")[0].count("@") > 1:
+        return f"{unreadable}: write @ in a user name or password as %40 / viết @ thành %40"
     try:
         password = psycopg.conninfo.conninfo_to_dict(url).get("password")
     except psycopg.Error:
-        return "libpq cannot read the URL (WAREHOUSE_POSTGRES_URL) / libpq không đọc được địa chỉ"
+        return unreadable
     message = message.replace(url, mask_password(url))
     return message.replace(password, "***") if password else message
 
