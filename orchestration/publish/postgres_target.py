@@ -36,9 +36,10 @@ from __future__ import annotations
 import re
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import psycopg
@@ -50,6 +51,7 @@ from orchestration.lib.settings import mask_password
 from orchestration.publish.publisher import META_SCHEMA
 
 SCHEMAS = (MARTS_SCHEMA, META_SCHEMA)
+T = TypeVar("T")
 NEXT, PREVIOUS = "_next", "_previous"
 APPLICATION_NAME = "health-warehouse-publisher"
 
@@ -109,7 +111,7 @@ class StagedPostgres:
     server: Mapping[str, str]  # host, port, database, user: no password
     row_counts: Mapping[str, int]  # "schema.table" -> rows
     stage_seconds: float
-    switch_seconds: float | None = field(default=None)
+    switch_seconds: float | None = None
 
     def __repr__(self) -> str:
         return f"StagedPostgres(url={mask_password(self.url)!r}, tables={len(self.row_counts)})"
@@ -155,7 +157,8 @@ class StagedPostgres:
         def drop() -> None:
             with _connect(self.url) as connection:
                 for schema in SCHEMAS:
-                    connection.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema + NEXT)))
+                    staged = sql.Identifier(schema + NEXT)
+                    connection.execute(sql.SQL("drop schema if exists {} cascade").format(staged))
 
         _guarded(self.url, "discard", drop)
 
@@ -178,22 +181,26 @@ def stage_postgres(
 
 
 def _tables(connection: duckdb.DuckDBPyConnection, marts: Sequence[str], models: Mapping[str, DbtModel]) -> list[Table]:
-    """What to create, read from the staged file: its types are the contracts' (dbt enforces them)."""
+    """What to create, read from the staged file: its types are the contracts' (dbt enforces them).
+    Names are resolved in the connection's current database: the staged file, opened or `use`d."""
     meta_tables = [
         name for (name,) in connection.execute(
-            "select table_name from duckdb_tables() where schema_name = ? order by 1", [META_SCHEMA]
+            "select table_name from duckdb_tables() where database_name = current_database() and schema_name = ? order by 1",
+            [META_SCHEMA],
         ).fetchall()
     ]
     tables = []
     for schema, name in [(MARTS_SCHEMA, mart) for mart in marts] + [(META_SCHEMA, name) for name in meta_tables]:
         found = connection.execute(
-            "select comment from duckdb_tables() where schema_name = ? and table_name = ?", [schema, name]
+            "select comment from duckdb_tables() "
+            "where database_name = current_database() and schema_name = ? and table_name = ?",
+            [schema, name],
         ).fetchone()
         if found is None:
             raise PostgresTargetError(f"Tệp công bố thiếu bảng / the published file has no table {schema}.{name}")
         columns = connection.execute(
             "select column_name, data_type, comment from duckdb_columns() "
-            "where schema_name = ? and table_name = ? order by column_index",
+            "where database_name = current_database() and schema_name = ? and table_name = ? order by column_index",
             [schema, name],
         ).fetchall()
         model = models.get(name) if schema == MARTS_SCHEMA else None
@@ -219,7 +226,9 @@ def _tables(connection: duckdb.DuckDBPyConnection, marts: Sequence[str], models:
     return tables
 
 
-def _stage(url: str, duckdb_connection: duckdb.DuckDBPyConnection, tables: list[Table]) -> tuple[dict, dict]:
+def _stage(
+    url: str, duckdb_connection: duckdb.DuckDBPyConnection, tables: list[Table]
+) -> tuple[dict[str, str], dict[str, int]]:
     row_counts = {}
     with _connect(url) as connection, tempfile.TemporaryDirectory(prefix="postgres-stage-") as folder:
         server = {
@@ -238,16 +247,21 @@ def _stage(url: str, duckdb_connection: duckdb.DuckDBPyConnection, tables: list[
             for table in tables:
                 _constrain_and_describe(connection, table)
             _copy_privileges(connection, tables)
-            connection.execute("analyze " + ", ".join(_qualified(t.schema + NEXT, t.name).as_string(connection) for t in tables))
+            staged_tables = sql.SQL(", ").join(_qualified(table.schema + NEXT, table.name) for table in tables)
+            connection.execute(sql.SQL("analyze {}").format(staged_tables))
     return server, row_counts
 
 
-def _load(connection: psycopg.Connection, duckdb_connection: duckdb.DuckDBPyConnection, table: Table, folder: Path) -> int:
+def _load(
+    connection: psycopg.Connection, duckdb_connection: duckdb.DuckDBPyConnection, table: Table, folder: Path
+) -> int:
     """DuckDB writes the table as CSV and PostgreSQL reads it with COPY: no value passes through
     Python. Every non-null value is quoted, so an empty string stays distinct from NULL and a value
     reading `\\.` cannot end the data early. FREEZE: see the module docstring."""
     target = _qualified(table.schema + NEXT, table.name)
-    columns = sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind)) for name, kind in table.columns)
+    columns = sql.SQL(", ").join(
+        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind)) for name, kind in table.columns
+    )
     connection.execute(sql.SQL("create table {} ({})").format(target, columns))
     csv = folder / f"{table.schema}.{table.name}.csv"
     selected = ", ".join(_duckdb_quote(name) for name, _ in table.columns)
@@ -340,7 +354,9 @@ def _switch(url: str, lock_timeout_seconds: float) -> str:
                         sql.SQL(", ").join(sql.SQL(name) for (name,) in published)
                     ))
                 for schema in SCHEMAS:
-                    current, staged_name, previous = (sql.Identifier(schema + suffix) for suffix in ("", NEXT, PREVIOUS))
+                    current, staged_name, previous = (
+                        sql.Identifier(schema + suffix) for suffix in ("", NEXT, PREVIOUS)
+                    )
                     connection.execute(sql.SQL("drop schema if exists {} cascade").format(previous))
                     if connection.execute("select 1 from pg_namespace where nspname = %s", [schema]).fetchone():
                         connection.execute(sql.SQL("alter schema {} rename to {}").format(current, previous))
@@ -373,7 +389,7 @@ def _connect(url: str) -> psycopg.Connection:
     return psycopg.connect(url, application_name=APPLICATION_NAME, connect_timeout=30)
 
 
-def _guarded(url, action, function):
+def _guarded(url: str, action: str, function: Callable[[], T]) -> T:
     """Runs `function`, turning a driver error into PostgresTargetError whose message holds neither
     the password nor, through exception chaining, the original error (raised outside the handler)."""
     try:
