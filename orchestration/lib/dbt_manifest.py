@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.lib.settings import DBT_PROJECT_DIR
@@ -25,6 +26,10 @@ class DbtModel:
     access: str  # public | protected | private
     tags: tuple[str, ...]
     contract_columns: tuple[str, ...]  # in contract order; empty unless the contract is enforced
+    description: str = ""
+    column_descriptions: Mapping[str, str] = field(default_factory=dict)
+    # Each column set a `unique` or `unique_combination_of_columns` test holds unique, shortest first.
+    unique_keys: tuple[tuple[str, ...], ...] = ()
 
     @property
     def relation(self) -> str:
@@ -42,8 +47,9 @@ def dbt_models(manifest_path: Path = MANIFEST_PATH) -> dict[str, DbtModel]:
         raise FileNotFoundError(
             f"{manifest_path} is missing: run `make setup` (or `python -m orchestration.transform.prepare`)"
         ) from error
+    keys = unique_keys(manifest)
     models = {}
-    for node in manifest["nodes"].values():
+    for unique_id, node in manifest["nodes"].items():
         if node["resource_type"] != "model":
             continue
         enforced = node.get("contract", {}).get("enforced", False)
@@ -53,5 +59,35 @@ def dbt_models(manifest_path: Path = MANIFEST_PATH) -> dict[str, DbtModel]:
             access=node.get("access", "protected"),
             tags=tuple(node.get("tags", ())),
             contract_columns=tuple(node["columns"]) if enforced else (),
+            description=node.get("description", "").strip(),
+            column_descriptions={
+                name: column["description"].strip()
+                for name, column in node["columns"].items()
+                if column.get("description", "").strip()
+            },
+            unique_keys=keys.get(unique_id, ()),
         )
     return models
+
+
+def unique_keys(manifest: Mapping) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Model unique_id -> the column sets its enabled, unfiltered uniqueness tests hold unique,
+    shortest first: the dbt tests that gate publishing are the warehouse's declaration of each
+    mart's key, so a copy elsewhere (a PostgreSQL primary key) is derived from them, never restated.
+    A test with a `where` filter holds only part of the table unique, so it declares no key."""
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for node in manifest["nodes"].values():
+        metadata = node.get("test_metadata") or {}
+        if node["resource_type"] != "test" or not node.get("attached_node"):
+            continue
+        if not node["config"].get("enabled", True) or node["config"].get("where"):
+            continue
+        arguments = metadata.get("kwargs", {})
+        if metadata.get("name") == "unique":
+            columns = (arguments.get("column_name") or node["column_name"],)
+        elif metadata.get("name") == "unique_combination_of_columns":
+            columns = tuple(arguments["combination_of_columns"])
+        else:
+            continue
+        found.setdefault(node["attached_node"], set()).add(columns)
+    return {model: tuple(sorted(sets, key=lambda key: (len(key), key))) for model, sets in found.items()}

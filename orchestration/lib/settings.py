@@ -44,6 +44,7 @@ class Kind:
     parse: Callable[[str], object]
     allowed_en: str
     allowed_vi: str
+    secret: bool = False  # the error message names the variable but never quotes its value
 
 
 def _path(text: str) -> Path:
@@ -82,6 +83,29 @@ def _email(text: str) -> str:
     return text
 
 
+def _postgres_url(text: str) -> str:
+    """A libpq URL; its parts are libpq's business, checked when the publisher connects."""
+    if not re.fullmatch(r"postgres(ql)?://\S*", text):
+        raise ValueError("not a postgresql:// URL")
+    return text
+
+
+def mask_password(url: str) -> str:
+    """`url` with any password replaced by ***, for logs, metadata and messages. Everything between
+    the user name and the last @ is hidden, so a password holding an unencoded @, / or ? (which
+    libpq would reject, but an operator may type) is hidden whole; hiding too much is the safe side."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return "***"
+    if "@" in rest:
+        user_info, host = rest.rsplit("@", 1)
+        user = re.split(r"[:/?]", user_info, maxsplit=1)[0]
+        if user != user_info:
+            rest = f"{user}:***@{host}"
+    rest = re.sub(r"(password=)[^&]*", r"\1***", rest, flags=re.IGNORECASE)
+    return f"{scheme}://{rest}"
+
+
 def _url(text: str) -> str:
     if not re.fullmatch(r"https?://\S+", text):
         raise ValueError(text)
@@ -98,6 +122,8 @@ SECURITY = Kind(_security, "none, starttls or ssl", "none, starttls hoặc ssl")
 EMAIL = Kind(_email, "an e-mail address", "một địa chỉ e-mail")
 URL = Kind(_url, "an http:// or https:// address", "một địa chỉ http:// hoặc https://")
 TEXT = Kind(str, "any text", "văn bản bất kỳ")
+POSTGRES_URL = Kind(_postgres_url, "a postgresql:// or postgres:// URL (libpq)",
+                    "một địa chỉ postgresql:// hoặc postgres:// (libpq)", secret=True)
 
 
 @dataclass(frozen=True)
@@ -113,8 +139,9 @@ class Variable:
         try:
             return self.kind.parse(text)
         except ValueError:
+            shown = "***" if self.kind.secret else text
             raise SettingsError(
-                f"{self.name}={text!r}: expected {self.kind.allowed_en} / cần {self.kind.allowed_vi}"
+                f"{self.name}={shown!r}: expected {self.kind.allowed_en} / cần {self.kind.allowed_vi}"
             ) from None
 
 
@@ -152,6 +179,7 @@ VARIABLES: dict[str, Variable] = {
         Variable("DAGSTER_UI_URL", URL, "http://localhost:3000"),
         Variable("ALERT_MAX_ATTACHMENT_BYTES", POSITIVE_INTEGER, 5_000_000),
         Variable("ALERT_REMINDER_WORKING_DAYS", WORKING_DAYS, 3),
+        Variable("WAREHOUSE_POSTGRES_URL", POSTGRES_URL),  # unset: no PostgreSQL publication target
     )
 }
 DEFAULT_SENDER = "kho-du-lieu-y-te@localhost"
@@ -197,11 +225,23 @@ class AlertSettings:
 
 
 @dataclass(frozen=True)
+class PostgresTarget:
+    """The PostgreSQL database each publication is also loaded into."""
+
+    url: str  # libpq URL, password included: hand it to the driver, never print it
+
+    def __repr__(self) -> str:
+        # Settings end up in logs and tracebacks; the password must not.
+        return f"PostgresTarget(url={mask_password(self.url)!r})"
+
+
+@dataclass(frozen=True)
 class Settings:
     paths: WarehousePaths
     limits: IntakeLimits
     alerts: AlertSettings
     clock: Clock = SYSTEM_CLOCK
+    postgres: PostgresTarget | None = None  # None: publish the DuckDB file (and exports) only
 
 
 def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTEM_CLOCK) -> Settings:
@@ -225,7 +265,14 @@ def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTE
         published_db=values["WAREHOUSE_PUBLISHED_DB"],
     )
     limits = IntakeLimits(**{field: values[name] for name, field in LIMIT_VARIABLES.items()})
-    return Settings(paths=paths, limits=limits, alerts=_alert_settings(values, paths), clock=clock)
+    postgres_url = values["WAREHOUSE_POSTGRES_URL"]
+    return Settings(
+        paths=paths,
+        limits=limits,
+        alerts=_alert_settings(values, paths),
+        clock=clock,
+        postgres=None if postgres_url is None else PostgresTarget(postgres_url),
+    )
 
 
 def _alert_settings(values: Mapping[str, object], paths: WarehousePaths) -> AlertSettings:

@@ -7,7 +7,9 @@ import re
 import pytest
 
 from orchestration.lib.workbook.limits import MIB, IntakeLimits
-from orchestration.lib.settings import LIMIT_VARIABLES, REPO_ROOT, VARIABLES, SettingsError, load_settings
+from orchestration.lib.settings import (
+    LIMIT_VARIABLES, REPO_ROOT, VARIABLES, SettingsError, load_settings, mask_password,
+)
 
 
 def test_an_empty_environment_gives_every_default():
@@ -77,3 +79,32 @@ def test_the_readme_documents_exactly_the_declared_variables():
     configuration = readme[readme.index("## Configuration"):readme.index("## Blank templates")]
     documented = set(re.findall(r"`((?:WAREHOUSE|ALERT|DAGSTER_UI)_[A-Z_]+)`", configuration))
     assert documented == set(VARIABLES)
+
+
+def test_the_postgres_url_is_optional_and_never_shown_with_its_password():
+    assert load_settings({}).postgres is None
+    settings = load_settings({"WAREHOUSE_POSTGRES_URL": "postgresql://kho:b1_mat@db.soyte.vn:5432/kho"})
+    assert settings.postgres.url == "postgresql://kho:b1_mat@db.soyte.vn:5432/kho"
+    assert "b1_mat" not in repr(settings)
+    assert "postgresql://kho:***@db.soyte.vn:5432/kho" in repr(settings)
+
+
+def test_a_malformed_postgres_url_is_refused_without_quoting_it():
+    with pytest.raises(SettingsError) as raised:
+        load_settings({"WAREHOUSE_POSTGRES_URL": "host=db password=b1_mat"})
+    assert str(raised.value).startswith("WAREHOUSE_POSTGRES_URL='***': expected a postgresql:// or postgres:// URL")
+    assert "b1_mat" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://kho:b1_mat@db/kho", "postgresql://kho:***@db/kho"),
+        ("postgres://db:5432/kho", "postgres://db:5432/kho"),
+        ("postgresql://kho@db/kho?sslmode=require&password=b1_mat", "postgresql://kho@db/kho?sslmode=require&password=***"),
+        ("postgresql://kho:b1@m/?t@db/kho", "postgresql://kho:***@db/kho"),  # unencoded @ / ? in the password
+        ("b1_mat", "***"),
+    ],
+)
+def test_mask_password_hides_the_password_wherever_a_url_can_hold_it(url, shown):
+    assert mask_password(url) == shown
