@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.lib.settings import DBT_PROJECT_DIR
@@ -25,6 +26,8 @@ class DbtModel:
     access: str  # public | protected | private
     tags: tuple[str, ...]
     contract_columns: tuple[str, ...]  # in contract order; empty unless the contract is enforced
+    description: str = ""
+    column_descriptions: Mapping[str, str] = field(default_factory=dict, hash=False)  # documented columns only
 
     @property
     def relation(self) -> str:
@@ -53,5 +56,9 @@ def dbt_models(manifest_path: Path = MANIFEST_PATH) -> dict[str, DbtModel]:
             access=node.get("access", "protected"),
             tags=tuple(node.get("tags", ())),
             contract_columns=tuple(node["columns"]) if enforced else (),
+            description=node.get("description", ""),
+            column_descriptions={
+                name: column["description"] for name, column in node["columns"].items() if column.get("description")
+            },
         )
     return models

@@ -31,6 +31,7 @@ class WarehousePathsResource(dg.ConfigurableResource):
     archive_dir: str
     build_db: str
     published_db: str
+    exports_dir: str
 
     @classmethod
     def from_paths(cls, paths: WarehousePaths) -> "WarehousePathsResource":

@@ -138,6 +138,7 @@ VARIABLES: dict[str, Variable] = {
         Variable("WAREHOUSE_ARCHIVE_DIR", PATH, _path("warehouse/archive")),
         Variable("WAREHOUSE_BUILD_DB", PATH, _path("warehouse/build.duckdb")),
         Variable("WAREHOUSE_PUBLISHED_DB", PATH, _path("warehouse/published.duckdb")),
+        Variable("WAREHOUSE_EXPORTS_DIR", PATH),  # unset: `exports` next to the published warehouse
         Variable("WAREHOUSE_OUTBOX_DIR", PATH),  # unset: next to the published warehouse
         *(Variable(name, POSITIVE_INTEGER, getattr(_LIMIT_DEFAULTS, field)) for name, field in LIMIT_VARIABLES.items()),
         Variable("ALERT_SMTP_HOST", TEXT),  # unset: alerts go to the outbox folder only
@@ -164,6 +165,7 @@ class WarehousePaths:
     archive_dir: Path
     build_db: Path
     published_db: Path
+    exports_dir: Path  # one folder per publication of CSV, Parquet, ... and the `current` link
 
     @property
     def reports_dir(self) -> Path:
@@ -223,6 +225,9 @@ def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTE
         archive_dir=values["WAREHOUSE_ARCHIVE_DIR"],
         build_db=values["WAREHOUSE_BUILD_DB"],
         published_db=values["WAREHOUSE_PUBLISHED_DB"],
+        # Next to the published warehouse by default (warehouse/exports), so an isolated warehouse
+        # gets isolated exports, as with the outbox.
+        exports_dir=values["WAREHOUSE_EXPORTS_DIR"] or values["WAREHOUSE_PUBLISHED_DB"].parent / "exports",
     )
     limits = IntakeLimits(**{field: values[name] for name, field in LIMIT_VARIABLES.items()})
     return Settings(paths=paths, limits=limits, alerts=_alert_settings(values, paths), clock=clock)
