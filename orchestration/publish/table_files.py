@@ -19,6 +19,7 @@ import duckdb
 
 from orchestration.lib.dbt_manifest import dbt_models
 from orchestration.lib.marts import MARTS_SCHEMA
+from orchestration.publish.publisher import META_SCHEMA
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -68,7 +69,7 @@ def _write_csv_with_bom(connection: duckdb.DuckDBPyConnection, relation: str, ta
 
 def _publication_keys(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
     publication_id, run_id, published_at = connection.execute(
-        "select publication_id, run_id, published_at from meta.publication"
+        f"select publication_id, run_id, published_at from {META_SCHEMA}.publication"
     ).fetchone()
     return {"publication_id": publication_id, "run_id": run_id or "", "published_at": published_at.isoformat()}
 
