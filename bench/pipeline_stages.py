@@ -29,7 +29,7 @@ STAGES = {
     "dq_rules": "checks",
     "warehouse_models": "dbt",
     "warehouse_expectations": "checks",
-    "published_warehouse": "publish",
+    "publication": "publish",
     "dq_scorecard_report": "report",
     "unit_feedback": "alerts",
 }

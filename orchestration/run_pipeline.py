@@ -43,6 +43,7 @@ def published_summary(paths: WarehousePaths) -> list[str]:
         f"{published_rows} indicator rows published at every level and period",
         "Phát hiện / findings: " + (", ".join(f"{severity} {count}" for severity, count in findings) or "none"),
         f"Kho đã công bố / published warehouse: {paths.published_db}",
+        f"Tệp xuất (CSV, Parquet) / exports: {paths.exports_dir / 'current'}",
     ]
 
 

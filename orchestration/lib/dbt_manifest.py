@@ -27,7 +27,7 @@ class DbtModel:
     tags: tuple[str, ...]
     contract_columns: tuple[str, ...]  # in contract order; empty unless the contract is enforced
     description: str = ""
-    column_descriptions: Mapping[str, str] = field(default_factory=dict)
+    column_descriptions: Mapping[str, str] = field(default_factory=dict, hash=False)
     # Each column set a `unique` or `unique_combination_of_columns` test holds unique, shortest first.
     unique_keys: tuple[tuple[str, ...], ...] = ()
 

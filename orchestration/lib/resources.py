@@ -20,7 +20,7 @@ import duckdb
 
 from orchestration.lib.build_db import build_db_connection
 from orchestration.lib.clock import Clock
-from orchestration.lib.settings import Settings, WarehousePaths
+from orchestration.lib.settings import PublicationTargets, Settings, WarehousePaths
 
 
 class WarehousePathsResource(dg.ConfigurableResource):
@@ -31,6 +31,7 @@ class WarehousePathsResource(dg.ConfigurableResource):
     archive_dir: str
     build_db: str
     published_db: str
+    exports_dir: str
 
     @classmethod
     def from_paths(cls, paths: WarehousePaths) -> "WarehousePathsResource":
@@ -82,4 +83,5 @@ def warehouse_resources(settings: Settings) -> dict[str, object]:
         "clock": ClockResource.from_clock(settings.clock),
         "intake_limits": settings.limits,
         "alert_settings": settings.alerts,
+        "publication_targets": PublicationTargets(postgres=settings.postgres),
     }

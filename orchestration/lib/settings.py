@@ -165,6 +165,7 @@ VARIABLES: dict[str, Variable] = {
         Variable("WAREHOUSE_ARCHIVE_DIR", PATH, _path("warehouse/archive")),
         Variable("WAREHOUSE_BUILD_DB", PATH, _path("warehouse/build.duckdb")),
         Variable("WAREHOUSE_PUBLISHED_DB", PATH, _path("warehouse/published.duckdb")),
+        Variable("WAREHOUSE_EXPORTS_DIR", PATH),  # unset: `exports` next to the published warehouse
         Variable("WAREHOUSE_OUTBOX_DIR", PATH),  # unset: next to the published warehouse
         *(Variable(name, POSITIVE_INTEGER, getattr(_LIMIT_DEFAULTS, field)) for name, field in LIMIT_VARIABLES.items()),
         Variable("ALERT_SMTP_HOST", TEXT),  # unset: alerts go to the outbox folder only
@@ -192,6 +193,7 @@ class WarehousePaths:
     archive_dir: Path
     build_db: Path
     published_db: Path
+    exports_dir: Path  # one folder per publication of CSV, Parquet, ... and the `current` link
 
     @property
     def reports_dir(self) -> Path:
@@ -236,6 +238,14 @@ class PostgresTarget:
 
 
 @dataclass(frozen=True)
+class PublicationTargets:
+    """The database servers each publication is also loaded into; none unless configured. One object,
+    so the publish step takes one resource however many kinds of target there come to be."""
+
+    postgres: PostgresTarget | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     paths: WarehousePaths
     limits: IntakeLimits
@@ -263,6 +273,9 @@ def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTE
         archive_dir=values["WAREHOUSE_ARCHIVE_DIR"],
         build_db=values["WAREHOUSE_BUILD_DB"],
         published_db=values["WAREHOUSE_PUBLISHED_DB"],
+        # Next to the published warehouse by default (warehouse/exports), so an isolated warehouse
+        # gets isolated exports, as with the outbox.
+        exports_dir=values["WAREHOUSE_EXPORTS_DIR"] or values["WAREHOUSE_PUBLISHED_DB"].parent / "exports",
     )
     limits = IntakeLimits(**{field: values[name] for name, field in LIMIT_VARIABLES.items()})
     postgres_url = values["WAREHOUSE_POSTGRES_URL"]

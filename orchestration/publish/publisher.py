@@ -7,6 +7,11 @@ brand-new DuckDB file in the published file's own directory and renames it over 
 path: `os.replace` is atomic on POSIX within one filesystem, so a new reader sees either the old or
 the new file, never a mix, and a reader that already has the old file open keeps reading the old
 inode undisturbed.
+
+Staging and switching are separate steps (`stage_warehouse`, then `StagedWarehouse.switch`) because
+the staged file is the source of every other output of the publication — CSV, Parquet, workbooks,
+database targets — which `orchestration.publish.publication` writes from it before anything switches.
+The file is written in DuckDB's oldest storage format (`STORAGE_VERSION`) so 1.x clients open it too.
 """
 
 from __future__ import annotations
@@ -27,6 +32,14 @@ from orchestration.lib.marts import MARTS_SCHEMA
 META_SCHEMA = "meta"
 
 
+# The oldest on-disk format DuckDB can still write, found by trying it on the marts (DOUBLE, DATE,
+# INTEGER, BIGINT, BOOLEAN, VARCHAR, TIMESTAMP): DuckDB 1.0 through 2.x and every 1.x driver (Node,
+# JDBC in DBeaver and Metabase) read it, where 2.0's own format shuts out every 1.x client. It costs
+# about a quarter more bytes than 2.0's format. A mart type the format cannot hold fails the publish
+# loudly; raise the version then, never silently.
+STORAGE_VERSION = "v1.0.0"
+
+
 class PublishError(RuntimeError):
     """The build cannot be published as asked; the published file was left untouched."""
 
@@ -41,7 +54,104 @@ class PublishResult:
     size_bytes: int
     sha256: str
     duckdb_version: str
-    storage_version: str  # oldest DuckDB storage format that can open the file, e.g. "v2.0.0+"
+    storage_version: str  # oldest DuckDB storage format that can open the file, e.g. "v1.0.0+"
+    publication_id: str
+
+
+@dataclass(frozen=True)
+class StagedWarehouse:
+    """A complete, checkpointed new warehouse file beside the published one, not yet seen by readers.
+
+    Exporters read it (read-only) before `switch` renames it over the published file; `discard`
+    removes it when anything else in the publication fails."""
+
+    path: Path
+    published_db: Path
+    publication_id: str
+    published_at: datetime
+    run_id: str | None
+    row_counts: Mapping[str, int]
+    duckdb_version: str
+    storage_version: str
+    size_bytes: int
+    sha256: str
+
+    def switch(self, keep_previous: bool = True) -> PublishResult:
+        """Readers opening the published path from now on get this file; those with it open keep theirs."""
+        previous_staging = self.published_db.with_name(f".{self.published_db.stem}.previous.{self.publication_id}.tmp")
+        try:
+            previous = None
+            if keep_previous and self.published_db.exists():
+                previous = self.published_db.with_name(f"{self.published_db.stem}.previous{self.published_db.suffix}")
+                _link_or_copy(self.published_db, previous_staging)
+                os.replace(previous_staging, previous)
+            # A leftover write-ahead log belongs to the file being replaced; DuckDB would try to replay
+            # it into the new one.
+            Path(f"{self.published_db}.wal").unlink(missing_ok=True)
+            os.replace(self.path, self.published_db)
+            fsync_directory(self.published_db.parent)
+        except BaseException:
+            previous_staging.unlink(missing_ok=True)
+            self.discard()
+            raise
+        return PublishResult(
+            published_db=self.published_db,
+            previous_db=previous,
+            published_at=self.published_at,
+            run_id=self.run_id,
+            row_counts=self.row_counts,
+            size_bytes=self.size_bytes,
+            sha256=self.sha256,
+            duckdb_version=self.duckdb_version,
+            storage_version=self.storage_version,
+            publication_id=self.publication_id,
+        )
+
+    def discard(self) -> None:
+        for leftover in (self.path, Path(f"{self.path}.wal")):
+            leftover.unlink(missing_ok=True)
+
+
+def new_publication_id(published_at: datetime) -> str:
+    """Sorts by time (the exports folders are named by it) and is unique even within one second."""
+    return f"{published_at:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:8]}"
+
+
+def stage_warehouse(
+    build_db: Path,
+    published_db: Path,
+    marts: Sequence[str],
+    run_id: str | None = None,
+    published_at: datetime | None = None,
+    publication_id: str | None = None,
+) -> StagedWarehouse:
+    """Copies the tables (or views) named `marts` of the build's marts schema into a new file beside
+    `published_db`; any other table stays out. On failure nothing is left behind."""
+    published_db.parent.mkdir(parents=True, exist_ok=True)
+    published_at = published_at or datetime.now(UTC).replace(tzinfo=None)
+    publication_id = publication_id or new_publication_id(published_at)
+    staging = published_db.with_name(f".{published_db.name}.{publication_id}.tmp")
+    try:
+        row_counts, duckdb_version, storage_version = _write_snapshot(
+            build_db, staging, marts, run_id, published_at, publication_id
+        )
+        _fsync(staging)
+    except BaseException:
+        for leftover in (staging, Path(f"{staging}.wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return StagedWarehouse(
+        path=staging,
+        published_db=published_db,
+        publication_id=publication_id,
+        published_at=published_at,
+        run_id=run_id,
+        row_counts=row_counts,
+        duckdb_version=duckdb_version,
+        storage_version=storage_version,
+        size_bytes=staging.stat().st_size,
+        sha256=sha256_of(staging),
+    )
 
 
 def publish_warehouse(
@@ -51,55 +161,20 @@ def publish_warehouse(
     run_id: str | None = None,
     keep_previous: bool = True,
 ) -> PublishResult:
-    """Copies the tables (or views) named `marts` of the build's marts schema into a new file and
-    swaps it in; any other table stays out. On any failure nothing changes."""
-    published_db.parent.mkdir(parents=True, exist_ok=True)
-    token = uuid.uuid4().hex
-    staging = published_db.with_name(f".{published_db.name}.{token}.tmp")
-    previous_staging = published_db.with_name(f".{published_db.stem}.previous.{token}.tmp")
-    published_at = datetime.now(UTC).replace(tzinfo=None)
-    try:
-        row_counts, duckdb_version, storage_version = _write_snapshot(
-            build_db, staging, marts, run_id, published_at
-        )
-        _fsync(staging)
-        size_bytes = staging.stat().st_size
-        checksum = sha256_of(staging)
-        previous = None
-        if keep_previous and published_db.exists():
-            previous = published_db.with_name(f"{published_db.stem}.previous{published_db.suffix}")
-            _link_or_copy(published_db, previous_staging)
-            os.replace(previous_staging, previous)
-        # A leftover write-ahead log belongs to the file being replaced; DuckDB would try to replay
-        # it into the new one.
-        Path(f"{published_db}.wal").unlink(missing_ok=True)
-        os.replace(staging, published_db)
-        _fsync_directory(published_db.parent)
-    except BaseException:
-        for leftover in (staging, Path(f"{staging}.wal"), previous_staging):
-            leftover.unlink(missing_ok=True)
-        raise
-    return PublishResult(
-        published_db=published_db,
-        previous_db=previous,
-        published_at=published_at,
-        run_id=run_id,
-        row_counts=row_counts,
-        size_bytes=size_bytes,
-        sha256=checksum,
-        duckdb_version=duckdb_version,
-        storage_version=storage_version,
-    )
+    """The DuckDB file alone, staged and switched at once: what `publication.publish` does with no
+    exports and no targets, kept for the DuckDB-only benchmark and the file's own tests."""
+    return stage_warehouse(build_db, published_db, marts, run_id).switch(keep_previous)
 
 
 def _write_snapshot(
-    build_db: Path, target: Path, marts: Sequence[str], run_id: str | None, published_at: datetime
+    build_db: Path, target: Path, marts: Sequence[str], run_id: str | None, published_at: datetime,
+    publication_id: str,
 ) -> tuple[dict[str, int], str, str]:
     connection = duckdb.connect()
     try:
         # Read-only so that publishing can never alter the build it publishes.
         connection.execute("attach ? as build (read_only)", [str(build_db)])
-        connection.execute("attach ? as snapshot", [str(target)])
+        connection.execute(f"attach ? as snapshot (storage_version '{STORAGE_VERSION}')", [str(target)])
         relations = _relations(connection, marts)
         missing = sorted(set(marts) - {name for _, name, _ in relations})
         if missing:
@@ -113,7 +188,8 @@ def _write_snapshot(
             "select tags['storage_version'] from duckdb_databases() where database_name = 'snapshot'"
         ).fetchone()[0]
         _write_publication_record(
-            connection, relations, row_counts, build_db, run_id, published_at, duckdb_version, storage_version
+            connection, relations, row_counts, build_db, run_id, published_at, duckdb_version, storage_version,
+            publication_id,
         )
         connection.execute("checkpoint snapshot")
         connection.execute("detach snapshot")
@@ -157,19 +233,22 @@ def _write_publication_record(
     published_at: datetime,
     duckdb_version: str,
     storage_version: str,
+    publication_id: str,
 ) -> None:
-    """Tells BI users when this file was built, from what, and which DuckDB can open it."""
+    """Tells BI users when this file was built, from what, and which DuckDB can open it; the
+    publication id is also in every exports folder's manifest.json."""
     connection.execute(f"create schema snapshot.{META_SCHEMA}")
     connection.execute(
         f"""
         create table snapshot.{META_SCHEMA}.publication (
             published_at timestamp, run_id varchar, source_build_db varchar, table_count integer,
-            total_rows bigint, duckdb_version varchar, storage_version varchar
+            total_rows bigint, duckdb_version varchar, storage_version varchar, publication_id varchar
         )"""
     )
     connection.execute(
-        f"insert into snapshot.{META_SCHEMA}.publication values (?, ?, ?, ?, ?, ?, ?)",
-        [published_at, run_id, str(build_db), len(relations), sum(row_counts.values()), duckdb_version, storage_version],
+        f"insert into snapshot.{META_SCHEMA}.publication values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [published_at, run_id, str(build_db), len(relations), sum(row_counts.values()), duckdb_version, storage_version,
+         publication_id],
     )
     connection.execute(
         f"""
@@ -186,6 +265,10 @@ def _write_publication_record(
         "publication.published_at": "Thời điểm công bố (UTC) / Published at (UTC)",
         "publication.storage_version": (
             "Cần DuckDB từ phiên bản này trở lên để mở tệp / Opening this file needs DuckDB at this version or newer"
+        ),
+        "publication.publication_id": (
+            "Mã lần công bố, như trong manifest.json của thư mục xuất / "
+            "Publication id, as in the exports folder's manifest.json"
         ),
         "published_tables": "Số dòng từng bảng khi công bố / Row count of each published table",
     }
@@ -212,7 +295,7 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """The rename itself lives in the directory entry; without this a power cut may undo it."""
     descriptor = os.open(directory, os.O_RDONLY)
     try:

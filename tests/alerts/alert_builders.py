@@ -109,6 +109,7 @@ class TinyWarehouse:
             archive_dir=self.root / "archive",
             build_db=self.root / "build.duckdb",
             published_db=self.root / "published" / "published.duckdb",
+            exports_dir=self.root / "published" / "exports",
         )
 
     def unit(self, code: str, name_vi: str, unit_type: str, email: str | None) -> None:

@@ -3,7 +3,8 @@
 Two runs share one warehouse: the first has a file with a negative count among an otherwise clean
 first quarter of 2024 — an error that holds back exactly that value while everything else
 publishes; the second follows a reference-file mistake that breaks referential integrity, which
-must block the whole publication and leave the published file byte for byte as it was.
+must block the whole publication and leave the published file, and every file of the exports
+folder, byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from orchestration.demo.generator import generate_demo_province
 from orchestration.lib.reference import load_registry
 from orchestration.lib.settings import REPO_ROOT
 from tests.conftest import isolated_settings, run_warehouse_job
+from tests.publish.table_file_checks import folder_state
 
 PUBLISHED = dg.AssetKey(["published_warehouse"])
 BAD_UNIT, BAD_PERIOD = "QN-TYT-HAILANG", "202403"
@@ -82,8 +84,10 @@ class GateRuns:
     bad_file_name: str
     published: dict  # what the first run published, read before the second run
     checksum_after_first: str
+    exports_after_first: dict[str, str]  # every path under warehouse/exports -> checksum or link target
     blocked_run: dg.ExecuteInProcessResult
     checksum_after_second: str
+    exports_after_second: dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -116,10 +120,12 @@ def gate_runs(tmp_path_factory) -> GateRuns:
             "errors": connection.sql("select count(*) from marts.fct_dq_findings where severity = 'error'").fetchall()[0][0],
         }
     checksum_after_first = sha256(paths.published_db)
+    exports_after_first = folder_state(paths.exports_dir)
 
     delete_unit(reference_dir, DELETED_UNIT)
     blocked_run = run_warehouse_job(instance, settings)
-    return GateRuns(held_run, bad_file_name, published, checksum_after_first, blocked_run, sha256(paths.published_db))
+    return GateRuns(held_run, bad_file_name, published, checksum_after_first, exports_after_first, blocked_run,
+                    sha256(paths.published_db), folder_state(paths.exports_dir))
 
 
 def materialized(result: dg.ExecuteInProcessResult) -> set[dg.AssetKey]:
@@ -157,3 +163,11 @@ def test_integrity_failure_blocks_the_whole_publication_and_keeps_the_file(gate_
         "the failure must be the referential-integrity test"
     )
     assert gate_runs.checksum_after_second == gate_runs.checksum_after_first
+
+
+def test_integrity_failure_leaves_every_exported_file_as_it_was(gate_runs):
+    exports = gate_runs.exports_after_first
+    assert "current" in exports and any(name.endswith("/csv/fct_indicator_values.csv") for name in exports), (
+        "the first run must have published its exports"
+    )
+    assert gate_runs.exports_after_second == exports

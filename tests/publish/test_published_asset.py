@@ -1,31 +1,50 @@
-"""`published_warehouse` as Dagster runs it: paths from its resources, facts in its metadata."""
+"""The publication as Dagster runs it: paths from its resources, facts in each output's metadata."""
 
 from __future__ import annotations
+
+import json
 
 import dagster as dg
 import duckdb
 
 from orchestration.lib.marts import mart_asset_key, public_marts
-from orchestration.publish.assets import published_warehouse
+from orchestration.publish.assets import PUBLISHED_WAREHOUSE, export_key, publication
+from orchestration.publish.exports_folder import current_exports_folder
+from orchestration.publish.outputs import FILE_EXPORTERS
 from orchestration.publish.publisher import sha256_of
 from tests.quality.warehouse_fakes import fake_mart_assets, good_marts
 
 
-def test_asset_depends_on_every_public_mart_in_the_publish_group():
-    assert set(published_warehouse.asset_deps[published_warehouse.key]) == {mart_asset_key(m) for m in public_marts()}
-    assert published_warehouse.group_names_by_key[published_warehouse.key] == "publish"
+def test_the_warehouse_depends_on_every_public_mart_and_each_export_on_the_warehouse():
+    assert set(publication.asset_deps[PUBLISHED_WAREHOUSE]) == {mart_asset_key(m) for m in public_marts()}
+    exports = {export_key(exporter.name) for exporter in FILE_EXPORTERS}
+    assert export_key("table_files") in exports
+    assert set(publication.keys) >= {PUBLISHED_WAREHOUSE, *exports}
+    assert all(publication.asset_deps[key] == {PUBLISHED_WAREHOUSE} for key in exports)
+    assert set(publication.group_names_by_key.values()) == {"publish"}
 
 
-def test_materialisation_reports_the_file_it_published(warehouse_paths, resources):
-    result = dg.materialize([fake_mart_assets(good_marts()), published_warehouse], resources=resources)
+def test_materialisation_reports_the_file_and_the_exports_it_published(warehouse_paths, resources):
+    result = dg.materialize([fake_mart_assets(good_marts()), publication], resources=resources)
 
     assert result.success
-    (event,) = [e for e in result.get_asset_materialization_events() if e.asset_key == published_warehouse.key]
-    metadata = event.materialization.metadata
+    events = {e.asset_key: e.materialization.metadata for e in result.get_asset_materialization_events()}
+    metadata = events[PUBLISHED_WAREHOUSE]
     assert metadata["path"].value == str(warehouse_paths.published_db)
     assert metadata["sha256"].value == sha256_of(warehouse_paths.published_db)
     assert metadata["size_bytes"].value == warehouse_paths.published_db.stat().st_size
     assert metadata["row_counts"].value == {f"marts.{name}": len(frame) for name, frame in good_marts().items()}
-    assert metadata["storage_version"].value.startswith("v")
+    assert metadata["storage_version"].value == "v1.0.0+"
     with duckdb.connect(str(warehouse_paths.published_db), read_only=True) as connection:
-        assert connection.execute("select run_id from meta.publication").fetchone()[0] == result.run_id
+        run_id, publication_id = connection.execute("select run_id, publication_id from meta.publication").fetchone()
+    assert run_id == result.run_id and metadata["publication_id"].value == publication_id
+
+    folder = current_exports_folder(warehouse_paths.exports_dir)
+    table_files = events[export_key("table_files")]
+    assert table_files["folder"].value == str(folder)
+    assert (table_files["publication_id"].value, table_files["storage_version"].value) == (publication_id, "v1.0.0+")
+    assert {name: table_files[f"rows/{name}"].value for name in good_marts()} == {
+        name: len(frame) for name, frame in good_marts().items()
+    }
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["publication_id"], manifest["run_id"]) == (publication_id, result.run_id)

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from orchestration.lib.marts import mart_asset_key, public_marts
-from orchestration.publish.assets import published_warehouse
+from orchestration.publish.assets import publication
 from orchestration.publish.publisher import sha256_of
 from orchestration.quality.checks import CHECK_NAME, build_warehouse_checks
 from tests.quality.warehouse_fakes import fake_mart_assets, good_marts, write_marts
@@ -19,7 +19,7 @@ PUBLISHED = dg.AssetKey(["published_warehouse"])
 
 def run_warehouse(frames, gx_project, resources) -> dg.ExecuteInProcessResult:
     return dg.materialize(
-        [fake_mart_assets(frames), *build_warehouse_checks(public_marts(), gx_project), published_warehouse],
+        [fake_mart_assets(frames), *build_warehouse_checks(public_marts(), gx_project), publication],
         resources=resources,
         raise_on_error=False,
     )
