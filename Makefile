@@ -13,7 +13,7 @@ DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -n
 export UV_COMPILE_BYTECODE := 1
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: help setup run test dev bench clean
+.PHONY: help setup system-packages run test dev bench clean
 
 help:
 	@echo "make run    - set up, fill the inbox with the demo province if empty, run the pipeline once"
@@ -43,7 +43,11 @@ setup: $(VENV)/.synced $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 run: setup
 	$(BIN)/python -m orchestration.run_pipeline
 
-test: setup
+# The tests start real servers from Debian packages (PostgreSQL 15); the script installs what is missing.
+system-packages:
+	bash .ci/system-packages.sh
+
+test: setup system-packages
 	$(BIN)/pytest
 
 dev: setup
