@@ -43,6 +43,7 @@ import duckdb
 
 from orchestration.lib.marts import MARTS_SCHEMA
 from orchestration.lib.periods import number_in_year, period_from_code
+from orchestration.lib.reference import Problem
 from orchestration.publish.dhis2_mapping import Dhis2Mapping, check_codes, load_dhis2_mapping
 
 DHIS2_FOLDER = "dhis2"
@@ -158,18 +159,19 @@ def _reported_values(connection: duckdb.DuckDBPyConnection) -> list[ReportedValu
     return [ReportedValue(*row) for row in connection.execute(_REPORTED_VALUES).fetchall()]
 
 
-def _check_mapping(connection: duckdb.DuckDBPyConnection, mapping: Dhis2Mapping) -> None:
+def _check_mapping(connection: duckdb.DuckDBPyConnection, mapping: Dhis2Mapping) -> list[Problem]:
     kinds = dict(connection.execute(f"select indicator_code, kind from {MARTS_SCHEMA}.dim_indicators").fetchall())
     units = {code for (code,) in connection.execute(f"select org_unit_code from {MARTS_SCHEMA}.dim_org_units").fetchall()}
-    check_codes(mapping, kinds, units)
+    return check_codes(mapping, kinds, units)
 
 
 def write_dhis2_exports(connection: duckdb.DuckDBPyConnection, folder: Path, mapping_csv: Path) -> dict:
     """Writes folder/dhis2/<period>.json and .csv for every DHIS2 period with an exported value, and
     folder/dhis2/unmapped.csv; returns Dagster asset metadata. Raises ReferenceDataError (with file
-    and line) when the mapping is malformed or names codes the publication does not know."""
+    and line) when the mapping is malformed or maps a rate; codes it names that the publication does
+    not know are listed in the metadata."""
     mapping = load_dhis2_mapping(mapping_csv)
-    _check_mapping(connection, mapping)
+    not_published = _check_mapping(connection, mapping)
     target = folder / DHIS2_FOLDER
     target.mkdir(parents=True)
 
@@ -210,6 +212,7 @@ def write_dhis2_exports(connection: duckdb.DuckDBPyConnection, folder: Path, map
         "dhis2_left_out_rates": left_out["rates"],
         "dhis2_left_out_nine_months": left_out["nine_months"],
         "dhis2_left_out_totals_beside_finer_reports": left_out["totals_beside_finer_reports"],
+        "dhis2_mapping_codes_not_published": "; ".join(str(problem) for problem in not_published),
         "dhis2_note": NINE_MONTHS_NOTE,
     }
 

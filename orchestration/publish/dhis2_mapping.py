@@ -171,25 +171,27 @@ class _Seen:
         self.uid_types.setdefault(row["dhis2_uid"], (row["object_type"], line))
 
 
-def check_codes(mapping: Dhis2Mapping, indicator_kinds: Mapping[str, str], unit_codes: set[str]) -> None:
-    """Against the publication's own dimensions: a code the warehouse does not know is a typo, and
-    the unit or indicator it meant would silently go unmapped. A derived indicator (a rate) is a
-    DHIS2 *indicator*, computed by DHIS2 from data elements; importing it as a data value would be
-    summed like a count. Raises ReferenceDataError listing every such row."""
-    problems = []
+def check_codes(mapping: Dhis2Mapping, indicator_kinds: Mapping[str, str], unit_codes: set[str]) -> list[Problem]:
+    """Against the publication's own dimensions. A derived indicator (a rate) is a DHIS2 *indicator*,
+    computed by DHIS2 from data elements; importing it as a data value would be summed like a count:
+    raises ReferenceDataError listing every such row. A code the warehouse does not know (a typo, or
+    a unit another province's mapping covers) is returned with its line, for the export's metadata:
+    it blocks no publication, and the unit or indicator it may have meant shows in unmapped.csv."""
+    problems, unknown = [], []
     for code, target in mapping.data_elements.items():
         kind = indicator_kinds.get(code)
         if kind is None:
-            problems.append(Problem(mapping.file_name, target.line, f"unknown indicator code '{code}'",
-                                    f"mã chỉ số '{code}' không có trong kho"))
+            unknown.append(Problem(mapping.file_name, target.line, f"unknown indicator code '{code}'",
+                                   f"mã chỉ số '{code}' không có trong kho"))
         elif kind == "derived":
             problems.append(Problem(
                 mapping.file_name, target.line,
                 f"'{code}' is a derived indicator: DHIS2 computes it from data elements; map its numerator "
                 "and denominator instead",
                 f"'{code}' là chỉ số tính toán: DHIS2 tự tính từ các phần tử dữ liệu; hãy ánh xạ tử số và mẫu số"))
-    problems += [Problem(mapping.file_name, target.line, f"unknown org unit code '{code}'",
-                         f"mã đơn vị '{code}' không có trong kho")
-                 for code, target in mapping.org_units.items() if code not in unit_codes]
+    unknown += [Problem(mapping.file_name, target.line, f"unknown org unit code '{code}'",
+                        f"mã đơn vị '{code}' không có trong kho")
+                for code, target in mapping.org_units.items() if code not in unit_codes]
     if problems:
         raise ReferenceDataError(sorted(problems, key=lambda problem: problem.line or 0))
+    return sorted(unknown, key=lambda problem: problem.line or 0)

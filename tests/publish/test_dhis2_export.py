@@ -245,12 +245,17 @@ def test_a_bad_mapping_row_fails_with_file_and_line_and_writes_nothing(hand_made
     assert not (tmp_path / "exports").exists()
 
 
-def test_a_mapped_code_the_publication_does_not_know_fails_with_its_line(hand_made, tmp_path):
+def test_a_mapped_code_the_publication_does_not_know_is_listed_with_its_line(hand_made, tmp_path):
+    """A stray mapping row must not block the province's publication: it is listed, not fatal."""
     connection, mapping = hand_made
     mapping.write_text(MAPPING + "org_unit,QN-TYT-CU,TytCu000001,,\n", encoding="utf-8")
 
-    with pytest.raises(ReferenceDataError, match=f"{DHIS2_MAPPING_FILE}, line 9: unknown org unit code 'QN-TYT-CU'"):
-        write_dhis2_exports(connection, tmp_path / "exports", mapping)
+    metadata = write_dhis2_exports(connection, tmp_path / "exports", mapping)
+
+    assert metadata["dhis2_mapping_codes_not_published"].startswith(
+        f"{DHIS2_MAPPING_FILE}, line 9: unknown org unit code 'QN-TYT-CU'"
+    )
+    assert metadata["dhis2_data_values"] > 0
 
 
 def test_a_reported_value_without_its_source_file_is_refused(tmp_path):

@@ -104,18 +104,21 @@ def test_a_wrong_header_or_a_missing_file_fails_naming_the_file(tmp_path):
     assert missing[0].startswith("nowhere.csv: file is missing")
 
 
-def test_codes_the_publication_does_not_know_and_mapped_rates_fail_with_their_lines(tmp_path):
+def test_mapped_rates_fail_and_codes_the_publication_does_not_know_are_listed_with_their_lines(tmp_path):
     rows = [*GOOD_ROWS, "data_element,IMM_FULL_U1_PCT,ImmPct00001,HllvX50cXC0,HllvX50cXC0", "org_unit,QN-NOWHERE,Nowhere0001,,"]
     mapping = load_dhis2_mapping(write_mapping(tmp_path, rows))
     kinds = {"OPD_VISITS": "reported", "DTP1": "reported", "IMM_FULL_U1_PCT": "derived"}
 
     with pytest.raises(ReferenceDataError) as raised:
         check_codes(mapping, kinds, {"QN-BVDKT"})
+    unknown = check_codes(mapping, {**kinds, "IMM_FULL_U1_PCT": "reported"}, {"QN-BVDKT"})
 
     assert [str(problem).split(" / ")[0] for problem in raised.value.problems] == [
-        f"{DHIS2_MAPPING_FILE}, line 4: unknown indicator code 'DTP3'",
         f"{DHIS2_MAPPING_FILE}, line 6: 'IMM_FULL_U1_PCT' is a derived indicator: DHIS2 computes it from data "
         "elements; map its numerator and denominator instead",
+    ]
+    assert [str(problem).split(" / ")[0] for problem in unknown] == [
+        f"{DHIS2_MAPPING_FILE}, line 4: unknown indicator code 'DTP3'",
         f"{DHIS2_MAPPING_FILE}, line 7: unknown org unit code 'QN-NOWHERE'",
     ]
 

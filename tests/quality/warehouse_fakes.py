@@ -6,7 +6,9 @@ on them unchanged and each test breaks exactly one thing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import shutil
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -16,6 +18,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from orchestration.lib.dbt_manifest import MANIFEST_PATH
 from orchestration.lib.marts import mart_asset_key, public_marts
 from orchestration.lib.resources import BuildDatabaseResource
 from orchestration.lib.settings import EXPECTATIONS_DIR, Settings, load_settings
@@ -75,6 +78,7 @@ def good_marts() -> dict[str, pd.DataFrame]:
             {
                 "org_unit_code": ["QN", "QN-HL", "QN-TYT-HONGHAI"],
                 "name_vi": ["Quảng Ninh", "TP Hạ Long", "TYT P. Hồng Hải"],
+                "unit_type": ["province", "district", "commune_station"],
                 "org_unit_level": ["area", "area", "facility"],
             }
         ),
@@ -212,8 +216,31 @@ def write_marts(build_db: Path, frames: Mapping[str, pd.DataFrame]) -> None:
         connection.execute("create or replace table marts.scratch_build_notes as select 'not public' as note")
         for name, frame in frames.items():
             connection.register("incoming", frame)
-            connection.execute(f"create or replace table marts.{name} as select * from incoming")
+            connection.execute(f"create or replace table marts.{name} as select {_contract_select(name, frame)} from incoming")
             connection.unregister("incoming")
+
+
+def _contract_select(mart: str, frame: pd.DataFrame) -> str:
+    """Every column of the mart's dbt contract, in contract order, NULL where a test's frame leaves
+    it out: the exporters read the marts as dbt builds them, and a fake must not be narrower."""
+    columns = _contract_types().get(mart)
+    if not columns:
+        return "*"
+    given = set(frame.columns)
+    return ", ".join(
+        f'"{column}"' if column in given else f'cast(null as {data_type}) as "{column}"'
+        for column, data_type in columns.items()
+    ) + "".join(f', "{column}"' for column in frame.columns if column not in columns)
+
+
+@functools.cache
+def _contract_types() -> dict[str, dict[str, str]]:
+    manifest = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
+    return {
+        node["name"]: {name: column["data_type"] for name, column in node["columns"].items() if column.get("data_type")}
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("contract", {}).get("enforced")
+    }
 
 
 def fake_mart_assets(frames: Mapping[str, pd.DataFrame]) -> dg.AssetsDefinition:
