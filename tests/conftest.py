@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration.lib.resources import warehouse_resources
 from orchestration.lib.settings import REPO_ROOT, Settings, WarehousePaths, load_settings
 from orchestration.transform.prepare import parse_dbt_project
 
@@ -47,6 +48,22 @@ def isolated_settings(root: Path, **environment: str) -> Settings:
     this mapping alone: an engineer's shell may hold real SMTP settings, and a test run must never
     mail the demo units."""
     return load_settings({**warehouse_environment(root), **environment})
+
+
+@pytest.fixture
+def warehouse_settings(tmp_path) -> Settings:
+    return isolated_settings(tmp_path)
+
+
+@pytest.fixture
+def warehouse_paths(warehouse_settings):
+    return warehouse_settings.paths
+
+
+@pytest.fixture
+def resources(warehouse_settings):
+    """What the assets and checks are given in place of the code location's resources."""
+    return warehouse_resources(warehouse_settings)
 
 
 def run_warehouse_job(instance: dg.DagsterInstance, settings: Settings) -> dg.ExecuteInProcessResult:

@@ -1,7 +1,7 @@
 {#
     The pattern of a canonical period code (202503, 2025Q1, 2025S1, 2025N9, 2025). dbt cannot import
     Python, so the SQL side keeps this one copy of orchestration/lib/periods.py PERIOD_CODE_PATTERN;
-    tests/lib/test_periods_grammar.py fails when the two differ.
+    tests/lib/test_period_wording.py fails when the two differ.
 #}
 
 {% macro period_code_pattern() %}

@@ -19,7 +19,7 @@ UI_QUERY = """
   repositoriesOrError { ... on RepositoryConnection { nodes {
     schedules { name scheduleState { status } }
     sensors { name sensorState { status } }
-    assetNodes { assetKey { path } assetChecksOrError { ... on AssetChecks { checks { name } } } }
+    assetNodes { assetKey { path } groupName assetChecksOrError { ... on AssetChecks { checks { name } } } }
   } } }
   instance { daemonHealth { allDaemonStatuses { daemonType healthy required } } }
 }
@@ -76,6 +76,13 @@ def test_dagster_dev_serves_assets_checks_schedule_sensor_and_daemon(tmp_path):
         repository = data["repositoriesOrError"]["nodes"][0]
         asset_keys = {"/".join(node["assetKey"]["path"]) for node in repository["assetNodes"]}
         assert {"raw/submissions", "marts/fct_indicator_values", "published_warehouse", "unit_feedback"} <= asset_keys
+        # The dbt models show the layers data flows through, not one `default` group.
+        dbt_layers = ("staging", "intermediate", "marts")
+        dbt_groups = {
+            (node["assetKey"]["path"][0], node["groupName"])
+            for node in repository["assetNodes"] if node["assetKey"]["path"][0] in dbt_layers
+        }
+        assert dbt_groups == {(layer, layer) for layer in dbt_layers}
         checks = {
             check["name"]
             for node in repository["assetNodes"]

@@ -21,7 +21,7 @@ import pandas as pd
 from orchestration.lib.dbt_manifest import MANIFEST_PATH
 from orchestration.lib.marts import mart_asset_key, public_marts
 from orchestration.lib.resources import BuildDatabaseResource
-from orchestration.lib.settings import EXPECTATIONS_DIR, Settings, load_settings
+from orchestration.lib.settings import EXPECTATIONS_DIR
 
 
 def good_marts() -> dict[str, pd.DataFrame]:
@@ -272,10 +272,3 @@ def committed_files(root: Path) -> dict[str, str]:
         if path.is_file() and "uncommitted" not in path.relative_to(context_dir).parts
     }
 
-
-def isolate_warehouse(root: Path) -> Settings:
-    """The build and published databases under `root`; everything else at its default."""
-    return load_settings({
-        "WAREHOUSE_BUILD_DB": str(root / "build.duckdb"),
-        "WAREHOUSE_PUBLISHED_DB": str(root / "published" / "published.duckdb"),
-    })
