@@ -73,8 +73,8 @@ def demo_build(workdir: Path) -> Path:
     from orchestration.lib.reference import load_registry
     from orchestration.transform.prepare import parse_dbt_project
 
+    # Only the paths, not the process environment: no SMTP, no PostgreSQL, nothing outside `workdir`.
     settings = load_settings({
-        **os.environ,
         "WAREHOUSE_INBOX_DIR": str(workdir / "inbox"),
         "WAREHOUSE_ARCHIVE_DIR": str(workdir / "archive"),
         "WAREHOUSE_BUILD_DB": str(workdir / "build.duckdb"),
@@ -283,7 +283,7 @@ def publish_once(variant: str, paths: WarehousePaths, marts: Sequence[str], post
     if variant == "duckdb_only":
         result = publish_warehouse(paths.build_db, paths.published_db, marts, run_id="bench")
         seconds["total"] = time.perf_counter() - started
-        warehouse, previous_folder = result, None
+        warehouse, previous_folder, metadata = result, None, {}
     else:
         postgres = PostgresTarget(postgres_url) if variant == "files_postgres" else None
         result = publish(paths, marts, run_id="bench", postgres=postgres,
@@ -291,23 +291,24 @@ def publish_once(variant: str, paths: WarehousePaths, marts: Sequence[str], post
                          targets=timed_targets(TARGETS, seconds))
         seconds["total"] = time.perf_counter() - started
         warehouse, previous_folder = result.warehouse, result.previous_exports_folder
+        metadata = {"exports": result.exports, "targets": result.targets}
     seconds["duckdb_and_switch"] = seconds["total"] - sum(value for name, value in seconds.items() if name != "total")
     written["duckdb_file"] = warehouse.size_bytes
     if previous_folder is not None:
         shutil.rmtree(previous_folder)
     if warehouse.previous_db is not None:
         warehouse.previous_db.unlink(missing_ok=True)
-    return {"seconds": seconds, "bytes": written}
+    return {"seconds": seconds, "bytes": written, "metadata": metadata}
 
 
 def postgres_bytes(url: str) -> int:
     import psycopg
 
     with psycopg.connect(url) as connection:
-        return connection.execute(
+        return int(connection.execute(
             "select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c "
             "join pg_namespace n on n.oid = c.relnamespace where n.nspname = %s and c.relkind = 'r'",
-            [MARTS_SCHEMA]).fetchone()[0]
+            [MARTS_SCHEMA]).fetchone()[0])
 
 
 def run_scale(label: str, build_db: Path, reference_dir: Path, workdir: Path, marts: Sequence[str],
@@ -362,7 +363,7 @@ def table(scale: Mapping) -> str:
         lines.append(f"{title:<32}{''.join(cells)}")
     lines.append(f"{'ratio to (a)':<32}{1:>18.2f}{scale['ratio_files_to_duckdb_only']:>18.2f}"
                  f"{scale['ratio_files_postgres_to_duckdb_only']:>18.2f}")
-    lines.append("bytes written: " + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in scale["bytes"].items()))
+    lines.append("bytes written: " + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in scale["bytes"].items()))
     return "\n".join(lines)
 
 
