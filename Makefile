@@ -13,13 +13,14 @@ DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -n
 export UV_COMPILE_BYTECODE := 1
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: help setup system-packages run test dev bench clean
+.PHONY: help setup system-packages run test dev bench bench-publish clean
 
 help:
 	@echo "make run    - set up, fill the inbox with the demo province if empty, run the pipeline once"
 	@echo "make test   - set up and run the test suite"
 	@echo "make dev    - Dagster UI + daemon (schedule and inbox sensor) on http://localhost:3000"
 	@echo "make bench  - time the pipeline stages on the demo province"
+	@echo "make bench-publish - time the publish step with every output, demo and 20 synthetic provinces"
 
 $(UV):
 	python3 -m pip install --quiet --disable-pip-version-check --target .tools/uv uv==$(UV_VERSION)
@@ -55,6 +56,10 @@ dev: setup
 
 bench: setup
 	$(BIN)/python bench/pipeline_stages.py
+
+# Starts its own PostgreSQL 15 server (tests/postgres_server.py), so it needs the server binaries.
+bench-publish: setup
+	$(BIN)/python bench/publish_outputs.py
 
 clean:
 	rm -rf warehouse .dagster_home dbt_project/target dbt_project/logs expectations/gx/uncommitted
