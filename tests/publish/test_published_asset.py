@@ -6,12 +6,15 @@ import json
 
 import dagster as dg
 import duckdb
+import psycopg
 
 from orchestration.lib.marts import mart_asset_key, public_marts
-from orchestration.publish.assets import PUBLISHED_WAREHOUSE, export_key, publication
+from orchestration.lib.resources import warehouse_resources
+from orchestration.publish.assets import PUBLISHED_WAREHOUSE, export_key, publication, target_key
 from orchestration.publish.exports_folder import current_exports_folder
 from orchestration.publish.outputs import FILE_EXPORTERS
 from orchestration.publish.publisher import sha256_of
+from tests.conftest import isolated_settings
 from tests.quality.warehouse_fakes import fake_mart_assets, good_marts
 
 
@@ -48,3 +51,29 @@ def test_materialisation_reports_the_file_and_the_exports_it_published(warehouse
     }
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["publication_id"], manifest["run_id"]) == (publication_id, result.run_id)
+
+
+def test_with_a_postgres_url_the_same_run_loads_every_public_mart_into_postgresql(tmp_path, postgres_url):
+    """The wiring from WAREHOUSE_POSTGRES_URL through the resources to the publication's target."""
+    settings = isolated_settings(tmp_path, WAREHOUSE_POSTGRES_URL=postgres_url)
+    result = dg.materialize(
+        [fake_mart_assets(good_marts()), publication], resources=warehouse_resources(settings)
+    )
+
+    assert result.success
+    events = {e.asset_key: e.materialization.metadata for e in result.get_asset_materialization_events()}
+    assert target_key("postgres") in events
+    with psycopg.connect(postgres_url) as connection:
+        counts = {
+            name: connection.execute(f'select count(*) from marts."{name}"').fetchone()[0] for name in good_marts()
+        }
+        [(publication_id,)] = connection.execute("select publication_id from meta.publication").fetchall()
+    assert counts == {name: len(frame) for name, frame in good_marts().items()}
+    assert publication_id == events[PUBLISHED_WAREHOUSE]["publication_id"].value
+
+
+def test_without_a_postgres_url_the_target_is_skipped(warehouse_paths, resources):
+    result = dg.materialize([fake_mart_assets(good_marts()), publication], resources=resources)
+
+    assert result.success
+    assert target_key("postgres") not in {e.asset_key for e in result.get_asset_materialization_events()}
