@@ -194,6 +194,7 @@ def test_exports_exactly_the_units_own_reported_values_and_they_round_trip(hand_
         "dhis2_left_out_rates": 1,
         "dhis2_left_out_nine_months": 1,
         "dhis2_left_out_totals_beside_finer_reports": 1,
+        "dhis2_mapping_codes_not_published": "",
         "dhis2_note": metadata["dhis2_note"],
     }
     assert "YYYYN9" in metadata["dhis2_note"]

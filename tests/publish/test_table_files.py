@@ -29,7 +29,8 @@ def test_vietnamese_text_survives_and_excel_sees_utf8(warehouse_paths):
     result = publish(warehouse_paths, tuple(good_marts()), run_id="run-vi", exporters=TABLE_FILES)
 
     csv = (result.exports_folder / "csv" / "dim_org_units.csv").read_bytes()
-    assert csv.startswith(b"\xef\xbb\xbforg_unit_code,name_vi,org_unit_level\n")
+    # The columns follow the mart's dbt contract, in contract order.
+    assert csv.startswith(b"\xef\xbb\xbforg_unit_code,name_vi,unit_type,org_unit_level,")
     assert "TYT P. Hồng Hải".encode() in csv
     assert_table_files_match(warehouse_paths.published_db, result.exports_folder, tuple(good_marts()))
 
