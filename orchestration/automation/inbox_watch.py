@@ -11,8 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# A file still being copied or saved keeps changing size or mtime; give it this long to settle.
-SETTLE_SECONDS = 10.0
+from orchestration.lib.inbox import SettleRule, scan_inbox
 
 
 @dataclass(frozen=True)
@@ -48,21 +47,12 @@ class InboxCursor:
         return cls(processed=dict(data.get("processed", {})), pending=dict(data.get("pending", {})))
 
 
-def is_candidate(relative_path: str) -> bool:
-    """Office lock files (`~$x.xlsx`) and hidden files are never submissions."""
-    return not any(part.startswith((".", "~$")) for part in Path(relative_path).parts)
-
-
 def list_inbox(inbox_dir: Path) -> dict[str, FileStamp]:
-    listing: dict[str, FileStamp] = {}
+    """The files the intake would consider, by the intake's own listing (`lib/inbox.py`); entries
+    it ignores (links, hidden, lock and temporary files) never start a run."""
     if not inbox_dir.is_dir():
-        return listing
-    for path in inbox_dir.rglob("*"):
-        relative = path.relative_to(inbox_dir).as_posix()
-        if path.is_file() and is_candidate(relative):
-            stat = path.stat()
-            listing[relative] = FileStamp(stat.st_size, stat.st_mtime_ns)
-    return listing
+        return {}
+    return {file.inbox_path: FileStamp(file.size, file.mtime_ns) for file in scan_inbox(inbox_dir).files}
 
 
 @dataclass(frozen=True)
@@ -77,7 +67,9 @@ class InboxDecision:
         return hashlib.sha256(fingerprint.encode()).hexdigest()[:20]
 
 
-def decide(listing: dict[str, FileStamp], cursor: InboxCursor, now_ns: int) -> InboxDecision:
+def decide(
+    listing: dict[str, FileStamp], cursor: InboxCursor, now_ns: int, settle: SettleRule = SettleRule()
+) -> InboxDecision:
     """New or changed files are ready once unchanged since the previous tick and older than the
     settle time; everything ready in one tick becomes one batch, so a unit's burst of files is one run."""
     ready: dict[str, FileStamp] = {}
@@ -86,7 +78,7 @@ def decide(listing: dict[str, FileStamp], cursor: InboxCursor, now_ns: int) -> I
         encoded = stamp.encode()
         if cursor.processed.get(name) == encoded:
             continue
-        settled = now_ns - stamp.mtime_ns >= SETTLE_SECONDS * 1e9
+        settled = settle.is_settled(stamp.mtime_ns, now_ns)
         if cursor.pending.get(name) == encoded and settled:
             ready[name] = stamp
         else:

@@ -7,14 +7,17 @@ import dagster as dg
 from orchestration.automation.inbox_watch import InboxCursor, decide, list_inbox
 from orchestration.automation.jobs import warehouse_job
 from orchestration.lib.clock import VIETNAM_TIMEZONE
+from orchestration.lib.inbox import SettleRule
 from orchestration.lib.resources import WarehousePathsResource
 
 
 @dg.sensor(job=warehouse_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
-def inbox_sensor(context: dg.SensorEvaluationContext, warehouse_paths: WarehousePathsResource):
+def inbox_sensor(
+    context: dg.SensorEvaluationContext, warehouse_paths: WarehousePathsResource, settle_rule: dg.ResourceParam[SettleRule]
+):
     """One run per batch of settled new or changed files; the cursor remembers what was handed over."""
     inbox_dir = warehouse_paths.get().inbox_dir
-    decision = decide(list_inbox(inbox_dir), InboxCursor.from_json(context.cursor), time.time_ns())
+    decision = decide(list_inbox(inbox_dir), InboxCursor.from_json(context.cursor), time.time_ns(), settle_rule)
     context.update_cursor(decision.cursor.to_json())
     if not decision.ready:
         waiting = len(decision.cursor.pending)

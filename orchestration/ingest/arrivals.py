@@ -8,7 +8,6 @@ bytes" all mean the same thing.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from orchestration.ingest.file_intake import Candidate, FileIntake, SeenBefore
 from orchestration.ingest.ledger import LedgerEntry
 from orchestration.ingest.process import FileOutcome
 from orchestration.lib.clock import VIETNAM
+from orchestration.lib.inbox import InboxFile, SettleRule
 from orchestration.lib.workbook.archive import ArchivedFile
 
 
@@ -36,43 +36,19 @@ class Receipt:
     unreadable_paths: list[str]  # vanished, locked or changing: the next run retries them
 
 
-def scan_inbox(inbox_dir: Path) -> list[Path]:
-    """Regular files only, in a stable order. Hidden files and folders (`.gitkeep`, `.sync`) and
-    Office lock files (`~$bc.xlsx`, present while a workbook is open) are not submissions;
-    symbolic links are skipped so nothing outside the inbox is ever read. `scandir` tells files,
-    folders and links apart from the directory listing itself, without a system call per file."""
-    if not inbox_dir.is_dir():
-        raise FileNotFoundError(f"Inbox folder not found / Không tìm thấy thư mục nhận báo cáo: {inbox_dir}")
-    found: list[Path] = []
-    _scan_folder(str(inbox_dir), found)
-    return found
-
-
-def _scan_folder(folder: str, found: list[Path]) -> None:
-    with os.scandir(folder) as listing:
-        entries = sorted(listing, key=lambda entry: entry.name)
-    for entry in entries:
-        if entry.name.startswith((".", "~$")) or entry.is_symlink():
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            _scan_folder(entry.path, found)
-        elif entry.is_file(follow_symlinks=False):
-            found.append(Path(entry.path))
-
-
-def in_arrival_order(paths: list[Path], inbox_dir: Path, unreadable_paths: list[str]) -> list[Candidate]:
+def in_arrival_order(
+    files: list[InboxFile], settle: SettleRule, now_ns: int, unsettled_paths: list[str]
+) -> list[Candidate]:
+    """Settled files, oldest first. A file modified within the settle window may still be being
+    written: it is listed in `unsettled_paths` and left for the next run, which finds it complete."""
     candidates = []
-    prefix = len(str(inbox_dir)) + 1  # paths come from scan_inbox, so they start with the inbox folder
-    for path in paths:
-        inbox_path = str(path)[prefix:].replace(os.sep, "/")
-        try:
-            status = os.stat(path)
-        except OSError:
-            unreadable_paths.append(inbox_path)
+    for file in files:
+        if not settle.is_settled(file.mtime_ns, now_ns):
+            unsettled_paths.append(file.inbox_path)
             continue
         # Vietnam wall-clock time: deadlines are counted in local working days.
-        arrived_at = datetime.fromtimestamp(status.st_mtime, VIETNAM).replace(tzinfo=None)
-        candidates.append(Candidate(path, inbox_path, status.st_size, arrived_at))
+        arrived_at = datetime.fromtimestamp(file.mtime_ns / 1e9, VIETNAM).replace(tzinfo=None)
+        candidates.append(Candidate(file.path, file.inbox_path, file.size, arrived_at))
     return sorted(candidates, key=lambda c: (c.arrived_at, c.inbox_path))
 
 
@@ -103,7 +79,7 @@ def sort_out(
             continue
         if intake.archived is None:
             continue
-        arrival = Arrival(candidate.inbox_path, candidate.path.name, intake.archived, candidate.arrived_at)
+        arrival = Arrival(candidate.inbox_path, candidate.file_name, intake.archived, candidate.arrived_at)
         receipt.arrivals.append(arrival)
         original = originals.get(intake.archived.content_hash)
         if original is not None:

@@ -7,6 +7,7 @@ from them.
 import dagster as dg
 
 from orchestration.ingest.intake import ingest_inbox
+from orchestration.lib.inbox import SettleRule
 from orchestration.lib.workbook.limits import IntakeLimits
 from orchestration.lib.build_schema import RAW_SCHEMA, REFERENCE_TABLES, SUBMISSION_TABLES_DDL
 from orchestration.lib.reference import load_registry, write_reference_tables
@@ -50,6 +51,7 @@ def inbox_submissions(
     build_db: BuildDatabaseResource,
     clock: ClockResource,
     intake_limits: dg.ResourceParam[IntakeLimits],
+    settle_rule: dg.ResourceParam[SettleRule],
 ):
     """Files already in the ledger are skipped, so every run may safely rescan the whole inbox."""
     paths = warehouse_paths.get()
@@ -63,8 +65,14 @@ def inbox_submissions(
             run_id=context.run_id,
             today=clock.today(),
             limits=intake_limits,
+            settle=settle_rule,
         )
     context.log.info(f"Inbox intake: {summary}")
+    if summary.unsettled_paths:
+        context.log.warning(
+            f"{len(summary.unsettled_paths)} file(s) modified less than {settle_rule.seconds:g} s ago, left for "
+            f"the next run / tệp vừa thay đổi, để lần chạy sau: {', '.join(summary.unsettled_paths)}"
+        )
     metadata = {
         "files_seen": summary.files_seen,
         "new_files": summary.new_files,
@@ -73,6 +81,8 @@ def inbox_submissions(
         "duplicates": summary.duplicates,
         "values_loaded": summary.values_loaded,
         "values_rejected": summary.values_rejected,
+        "unsettled": list(summary.unsettled_paths),
+        "ignored": list(summary.ignored_paths),
         "inbox": dg.MetadataValue.path(str(paths.inbox_dir)),
     }
     for table in SUBMISSION_TABLES_DDL:

@@ -25,10 +25,15 @@ from orchestration.lib.workbook.limits import IntakeLimits
 
 @dataclass(frozen=True)
 class Candidate:
-    path: Path
-    inbox_path: str  # relative to the inbox, posix
+    path: Path  # as the operating system names it, for opening
+    inbox_path: str  # relative to the inbox, posix, safe text (see `lib/inbox.py`)
     size_bytes: int
     arrived_at: datetime
+
+    @property
+    def file_name(self) -> str:
+        """What messages and the ledger call the file: never `path.name`, which may hold surrogates."""
+        return self.inbox_path.rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,6 @@ def take_in(candidate: Candidate, context: IntakeContext, pack: ArchivePack) -> 
     except OSError:
         return FileIntake(None, None, unreadable=True)
     outcome = process_file(
-        candidate.path.name, received.size_bytes, content, context.registry, context.today, context.limits
+        candidate.file_name, received.size_bytes, content, context.registry, context.today, context.limits
     )
     return FileIntake(archived, outcome)

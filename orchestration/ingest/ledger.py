@@ -67,6 +67,18 @@ FINDING_COLUMNS = {
     "value_text": "string",
 }
 
+INBOX_ENTRY_COLUMNS = {
+    "inbox_path": "string",
+    "raw_path_hex": "string",
+    "entry_kind": "string",
+    "status": "string",
+    "reason_code": "string",
+    "reason_vi": "string",
+    "reason_en": "string",
+    "first_seen_at": "datetime64[us]",
+    "run_id": "string",
+}
+
 Row = Mapping[str, Any]
 
 
@@ -99,25 +111,35 @@ def append_batch(
     submissions: Sequence[Row],
     values: Sequence[Row],
     findings: Sequence[Row],
+    inbox_entries: Sequence[Row] = (),
 ) -> None:
+    """`inbox_entries` already in `raw.inbox_entries` (same path, raw name and kind) are left out."""
     connection.begin()
     try:
         _append(connection, "submissions", SUBMISSION_COLUMNS, submissions)
         _append(connection, "submitted_values", VALUE_COLUMNS, values)
         _append(connection, "ingest_findings", FINDING_COLUMNS, findings)
+        _append(connection, "inbox_entries", INBOX_ENTRY_COLUMNS, inbox_entries,
+                only_new="""where not exists (select 1 from raw.inbox_entries seen
+                             where seen.inbox_path = incoming_rows.inbox_path
+                               and seen.entry_kind = incoming_rows.entry_kind
+                               and seen.raw_path_hex is not distinct from incoming_rows.raw_path_hex)""")
     except BaseException:
         connection.rollback()
         raise
     connection.commit()
 
 
-def _append(connection: duckdb.DuckDBPyConnection, table: str, columns: Mapping[str, str], rows: Sequence[Row]) -> None:
+def _append(
+    connection: duckdb.DuckDBPyConnection, table: str, columns: Mapping[str, str], rows: Sequence[Row],
+    only_new: str = "",
+) -> None:
     if not rows:
         return
     frame = pd.DataFrame.from_records(list(rows), columns=list(columns)).astype(dict(columns))
     column_list = ", ".join(columns)  # constants above, never data
     connection.register("incoming_rows", frame)
     try:
-        connection.execute(f"insert into raw.{table} ({column_list}) select {column_list} from incoming_rows")
+        connection.execute(f"insert into raw.{table} ({column_list}) select {column_list} from incoming_rows {only_new}")
     finally:
         connection.unregister("incoming_rows")

@@ -16,6 +16,7 @@ from orchestration.ingest.findings import Finding
 from orchestration.ingest.identity_checks import AcceptedValue
 from orchestration.ingest.ledger import LedgerEntry
 from orchestration.ingest.process import FileOutcome
+from orchestration.lib.inbox import InboxListing
 from orchestration.lib.workbook.reader import file_format_of
 
 
@@ -136,3 +137,28 @@ def finding_row(
         "cell_ref": finding.cell_ref,
         "value_text": finding.value_text,
     }
+
+
+def inbox_entry_rows(listing: InboxListing, receipt: Receipt, seen_at: datetime, run_id: str) -> Rows:
+    """Every ignored entry, and every submission received this run under a name that is not UTF-8
+    (its raw bytes kept); `append_batch` keeps only those not recorded before."""
+    common = {"first_seen_at": seen_at, "run_id": run_id}
+    rows: Rows = [
+        {"inbox_path": entry.inbox_path, "raw_path_hex": entry.raw_path_hex, "entry_kind": entry.entry_kind,
+         "status": "ignored", "reason_code": entry.reason_code, "reason_vi": entry.reason_vi,
+         "reason_en": entry.reason_en} | common
+        for entry in listing.ignored
+    ]
+    received = {arrival.inbox_path for arrival in receipt.arrivals}
+    for file in listing.files:
+        if file.raw_path_hex is None or file.inbox_path not in received:
+            continue
+        rows.append({
+            "inbox_path": file.inbox_path, "raw_path_hex": file.raw_path_hex, "entry_kind": "file",
+            "status": "received", "reason_code": "ING_NAME_NOT_UTF8",
+            "reason_vi": f"tên tệp không phải UTF-8; tệp vẫn được nhận và hiển thị là '{file.inbox_path}' "
+                         "(mỗi byte lỗi ghi thành \\xNN).",
+            "reason_en": f"the file name is not UTF-8; the file is received and shown as '{file.inbox_path}' "
+                         "(each bad byte written as \\xNN).",
+        } | common)
+    return rows

@@ -68,6 +68,23 @@ SUBMISSION_TABLES_DDL = {
         )""",
 }
 
+# Not a dbt source: the ledger of inbox entries that are not submissions (links, pipes, hidden,
+# lock and temporary files) and of submissions whose file name is not UTF-8, with the raw bytes.
+# One row per distinct entry, written the first time it is seen, so nothing in the inbox is ever
+# passed over without a trace, and a rerun adds nothing.
+INBOX_ENTRIES_DDL = """
+        create table if not exists raw.inbox_entries (
+            inbox_path     varchar not null,  -- relative to the inbox; bytes that are not UTF-8 as \\xNN
+            raw_path_hex   varchar,           -- the path's bytes in hex when they are not UTF-8
+            entry_kind     varchar not null,  -- file | symlink | fifo | device | socket | hidden | temporary
+            status         varchar not null,  -- ignored | received (a submission, under its safe name)
+            reason_code    varchar not null,
+            reason_vi      varchar not null,
+            reason_en      varchar not null,
+            first_seen_at  timestamp not null,
+            run_id         varchar not null
+        )"""
+
 REFERENCE_TABLES = {
     "ref_org_units": "org_units.csv",
     "ref_parent_links": "parent_links.csv",
@@ -86,3 +103,4 @@ def ensure_submission_tables(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(f"create schema if not exists {RAW_SCHEMA}")
     for ddl in SUBMISSION_TABLES_DDL.values():
         connection.execute(ddl)
+    connection.execute(INBOX_ENTRIES_DDL)

@@ -82,6 +82,7 @@ def warehouse_resources(settings: Settings) -> dict[str, object]:
         "build_db": BuildDatabaseResource(paths=paths),
         "clock": ClockResource.from_clock(settings.clock),
         "intake_limits": settings.limits,
+        "settle_rule": settings.settle,
         "alert_settings": settings.alerts,
         "publication_targets": PublicationTargets(postgres=settings.postgres),
     }

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from orchestration.lib.clock import SYSTEM_CLOCK, Clock
+from orchestration.lib.inbox import DEFAULT_SETTLE_SECONDS, SettleRule
 from orchestration.lib.workbook.limits import IntakeLimits
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +68,13 @@ def _integer(low: int, high: int | None = None) -> Callable[[str], int]:
 def _positive_number(text: str) -> float:
     value = float(text)
     if not (math.isfinite(value) and value > 0):
+        raise ValueError(text)
+    return value
+
+
+def _seconds_or_zero(text: str) -> float:
+    value = float(text)
+    if not (math.isfinite(value) and value >= 0):
         raise ValueError(text)
     return value
 
@@ -118,6 +126,7 @@ POSITIVE_INTEGER = Kind(_integer(1), "a positive integer", "một số nguyên d
 WORKING_DAYS = Kind(_integer(0), "a whole number of working days, 0 or more", "một số ngày làm việc, từ 0 trở lên")
 PORT = Kind(_integer(1, 65535), "a port number from 1 to 65535", "một số cổng từ 1 đến 65535")
 SECONDS = Kind(_positive_number, "a positive number of seconds", "một số giây dương")
+SECONDS_OR_ZERO = Kind(_seconds_or_zero, "a number of seconds, 0 or more", "một số giây, từ 0 trở lên")
 SECURITY = Kind(_security, "none, starttls or ssl", "none, starttls hoặc ssl")
 EMAIL = Kind(_email, "an e-mail address", "một địa chỉ e-mail")
 URL = Kind(_url, "an http:// or https:// address", "một địa chỉ http:// hoặc https://")
@@ -168,6 +177,7 @@ VARIABLES: dict[str, Variable] = {
         Variable("WAREHOUSE_EXPORTS_DIR", PATH),  # unset: `exports` next to the published warehouse
         Variable("WAREHOUSE_OUTBOX_DIR", PATH),  # unset: next to the published warehouse
         *(Variable(name, POSITIVE_INTEGER, getattr(_LIMIT_DEFAULTS, field)) for name, field in LIMIT_VARIABLES.items()),
+        Variable("WAREHOUSE_INBOX_SETTLE_SECONDS", SECONDS_OR_ZERO, DEFAULT_SETTLE_SECONDS),
         Variable("ALERT_SMTP_HOST", TEXT),  # unset: alerts go to the outbox folder only
         Variable("ALERT_SMTP_PORT", PORT),  # unset: the usual port of the security mode
         # Encrypted by default: a province that only sets the host must not send passwords in clear.
@@ -252,6 +262,7 @@ class Settings:
     alerts: AlertSettings
     clock: Clock = SYSTEM_CLOCK
     postgres: PostgresTarget | None = None  # None: publish the DuckDB file (and exports) only
+    settle: SettleRule = SettleRule()  # how long an inbox file must stand still before it is read
 
 
 def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTEM_CLOCK) -> Settings:
@@ -285,6 +296,7 @@ def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTE
         alerts=_alert_settings(values, paths),
         clock=clock,
         postgres=None if postgres_url is None else PostgresTarget(postgres_url),
+        settle=SettleRule(values["WAREHOUSE_INBOX_SETTLE_SECONDS"]),
     )
 
 

@@ -1,13 +1,8 @@
 """The sensor's decision logic: a file is handed over once, only after it has stopped changing."""
 
-from orchestration.automation.inbox_watch import (
-    SETTLE_SECONDS,
-    FileStamp,
-    InboxCursor,
-    decide,
-    is_candidate,
-    list_inbox,
-)
+from orchestration.automation.inbox_watch import FileStamp, InboxCursor, decide, list_inbox
+from orchestration.lib.inbox import DEFAULT_SETTLE_SECONDS as SETTLE_SECONDS
+from orchestration.lib.inbox import SettleRule
 
 SECOND = 1_000_000_000
 SETTLED_NOW = int((1_000 + SETTLE_SECONDS) * SECOND)
@@ -64,5 +59,13 @@ def test_lock_and_hidden_files_are_ignored(tmp_path):
     (tmp_path / ".DS_Store").write_bytes(b"x")
     (tmp_path / "unit").mkdir()
     (tmp_path / "unit" / "QN-CDC_202503.xlsx").write_bytes(b"data")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.xlsx").write_bytes(b"data")
+    (tmp_path / "copying.xlsx.part").write_bytes(b"data")
     assert set(list_inbox(tmp_path)) == {"unit/QN-CDC_202503.xlsx"}
-    assert not is_candidate(".hidden/x.xlsx")
+
+
+def test_the_settle_window_is_the_rule_given():
+    listing = {"a.xlsx": FileStamp(100, SETTLED_NOW - SECOND)}
+    short = SettleRule(0.5)
+    assert decide(listing, decide(listing, InboxCursor(), SETTLED_NOW, short).cursor, SETTLED_NOW, short).ready == listing

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,7 +15,8 @@ import orchestration.ingest.intake as intake
 import orchestration.ingest.process as process
 import orchestration.ingest.workers as workers
 from ingest_builders import FIRST_VALUE_ROW, SHEET, TODAY, make_registry, report_rows, write_csv, write_ods, write_report
-from orchestration.ingest.arrivals import in_arrival_order, scan_inbox
+from orchestration.ingest.arrivals import in_arrival_order
+from orchestration.lib.inbox import SettleRule, scan_inbox
 from orchestration.ingest.file_intake import IntakeContext, SeenBefore
 from orchestration.ingest.intake import IntakeSummary, ingest_inbox
 from orchestration.lib.workbook.archive import read_archived
@@ -238,7 +240,10 @@ def test_hidden_files_lock_files_and_hidden_folders_are_not_submissions(tmp_path
         (inbox / name).parent.mkdir(parents=True, exist_ok=True)
         (inbox / name).write_bytes(b"x")
     (inbox / "link.xlsx").symlink_to(inbox / "bc.csv")
-    assert [p.relative_to(inbox).as_posix() for p in scan_inbox(inbox)] == ["bc.csv", "ok/bc.xlsx"]
+    listing = scan_inbox(inbox)
+    assert [f.inbox_path for f in listing.files] == ["bc.csv", "ok/bc.xlsx"]
+    assert [(e.inbox_path, e.entry_kind) for e in listing.ignored] == [
+        (".gitkeep", "hidden"), (".sync", "hidden"), ("link.xlsx", "symlink"), ("~$bc.xlsx", "temporary")]
 
 
 def test_missing_inbox_is_a_configuration_error(tmp_path):
@@ -361,7 +366,7 @@ def test_results_keep_arrival_order_whichever_process_took_each_chunk(tmp_path, 
     names = [f"f{number:02d}.xlsx" for number in range(24)]
     for number, name in enumerate(names):
         arrived(write_report(inbox / name, period=f"Tháng {number % 12 + 1}/2024"), number)
-    candidates = in_arrival_order(scan_inbox(inbox), inbox, [])
+    candidates = in_arrival_order(scan_inbox(inbox).files, SettleRule(0.0), time.time_ns(), [])
     context = IntakeContext(archive, datetime(2025, 4, 10), SeenBefore(frozenset(), {}), REGISTRY, TODAY, IntakeLimits())
     monkeypatch.setattr(workers, "CHUNK_FILES", 1)
 
