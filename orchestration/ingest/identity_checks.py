@@ -13,6 +13,8 @@ in one round.
 
 from __future__ import annotations
 
+import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -59,7 +61,11 @@ class CheckedSubmission:
 def check_submission(parsed: ParsedSubmission, registry: Registry, today: date, file_name: str) -> CheckedSubmission:
     unit = registry.org_units.get(parsed.unit_code.value)
     period, period_problem = _read_period(parsed, file_name)
-    file_problems = [p for p in (_unknown_unit(parsed, unit, file_name), period_problem) if p is not None]
+    file_problems = [
+        p for p in (_unknown_unit(parsed, unit, file_name), *_conflicting_units(parsed, file_name),
+                    _file_name_unit(parsed, registry, file_name), period_problem)
+        if p is not None
+    ]
     if period is not None:
         file_problems += _period_problems(parsed, unit, period, registry, today, file_name)
 
@@ -110,6 +116,53 @@ def _unknown_unit(parsed: ParsedSubmission, unit: OrgUnit | None, file_name: str
         f"the unit code '{code.value}' is not in the unit registry.",
         "ghi đúng mã đơn vị được cấp (ví dụ QN-TTYT-HL); đơn vị mới thành lập liên hệ Sở Y tế để được cấp mã.",
         "write the unit code you were given (e.g. QN-TTYT-HL); a new unit asks the health department for a code.",
+        sheet_name=code.sheet_name, cell_ref=code.cell_ref, value_text=code.value,
+    )
+
+
+def _conflicting_units(parsed: ParsedSubmission, file_name: str) -> list[FileRejection]:
+    """A second identity block naming another unit: publishing the file as either unit's report
+    would be a guess, so the file is held and both cells are named."""
+    first = parsed.unit_code
+    return [
+        reject(
+            "ING_CONFLICTING_UNIT", file_name,
+            f"tệp ghi hai mã đơn vị khác nhau: '{first.value}' ở ô {first.sheet_name}!{first.cell_ref} và "
+            f"'{other.value}' ở ô này; không biết số liệu là của đơn vị nào nên tệp không được nhận.",
+            f"the file names two different units: '{first.value}' at {first.sheet_name}!{first.cell_ref} and "
+            f"'{other.value}' in this cell; whose figures these are cannot be told, so the file is held.",
+            "mỗi tệp chỉ báo cáo cho một đơn vị: xóa khối thông tin của đơn vị kia (hoặc tách thành tệp riêng).",
+            "one file reports for one unit: delete the other unit's identity block (or send it as its own file).",
+            sheet_name=other.sheet_name, cell_ref=other.cell_ref, value_text=other.value,
+        )
+        for other in parsed.other_unit_codes
+    ]
+
+
+_NAME_TOKENS = re.compile(r"[\s_.,()\[\]]+")
+
+
+def _file_name_unit(parsed: ParsedSubmission, registry: Registry, file_name: str) -> FileRejection | None:
+    """A file named for one registered unit (`QN-TTYT-HL_202503.xlsx`) holding another unit's code
+    is a mix-up of one of the two; which one cannot be told. Areas (`QN`) are left out: a clerk's
+    own name (`BaoCao_QN_T03.xlsx`) often names the province. A name naming no unit says nothing."""
+    stem = os.path.splitext(file_name)[0].upper()
+    named = {
+        token for token in _NAME_TOKENS.split(stem)
+        if token in registry.org_units and registry.org_units[token].unit_type not in AREA_UNIT_TYPES
+    }
+    code = parsed.unit_code
+    if not named or code.value in named:
+        return None
+    names = ", ".join(sorted(named))
+    return reject(
+        "ING_FILE_NAME_UNIT_MISMATCH", file_name,
+        f"tên tệp ghi đơn vị '{names}' nhưng mã đơn vị trong tệp là '{code.value}'; không biết tệp là của "
+        "đơn vị nào nên tệp không được nhận.",
+        f"the file name names unit '{names}' but the unit code in the file is '{code.value}'; whose report "
+        "this is cannot be told, so the file is held.",
+        "sửa mã đơn vị trong tệp hoặc đổi tên tệp cho khớp rồi gửi lại.",
+        "correct the unit code in the file or rename the file so they match, then send it again.",
         sheet_name=code.sheet_name, cell_ref=code.cell_ref, value_text=code.value,
     )
 
@@ -229,6 +282,9 @@ def _row_error(
             "sửa mã chỉ số theo đúng biểu mẫu.", "correct the indicator code as in the template.",
             **at_value,
         )
+    problem = _number_problem(row, indicator, file_name, at_value)
+    if problem is not None:
+        return problem
     if row.number.status == "invalid":
         return finding(
             "ING_UNPARSEABLE_VALUE", "error", file_name,
@@ -241,6 +297,45 @@ def _row_error(
             **at_value,
         )
     return _area_error(row, indicator, period, registry, file_name)
+
+
+def _number_problem(row: SubmittedRow, indicator: Indicator, file_name: str, at_value: dict) -> Finding | None:
+    """Cells that look like figures but cannot be taken at face value: never guessed, always named."""
+    code, number = row.indicator_code, row.number
+    if number.problem == "non_ascii_digits":
+        return finding(
+            "ING_NON_ASCII_DIGITS", "error", file_name,
+            f"giá trị '{number.text}' của chỉ số '{code}' dùng chữ số không phải 0-9 (ví dụ chữ số Ả Rập hoặc "
+            "chữ số toàn khổ); giá trị không được nhận.",
+            f"the value '{number.text}' of indicator '{code}' uses digits other than 0-9 (e.g. Arabic-Indic or "
+            "full-width digits); the value is rejected.",
+            "gõ lại số bằng chữ số 0-9 (tắt bộ gõ khác trước khi nhập).",
+            "type the number again with the digits 0-9 (switch off any other input method first).",
+            **at_value,
+        )
+    if number.problem == "formula_without_value":
+        return finding(
+            "ING_FORMULA_WITHOUT_VALUE", "error", file_name,
+            f"ô giá trị của chỉ số '{code}' là công thức nhưng tệp không lưu kết quả tính; giá trị không được nhận.",
+            f"the value cell of indicator '{code}' holds a formula but the file stores no computed result; "
+            "the value is rejected.",
+            "mở tệp trong Excel (bật tính toán tự động), lưu lại rồi gửi lại; hoặc nhập số thay cho công thức.",
+            "open the file in Excel (with automatic calculation on), save it and send it again; or type the "
+            "number instead of the formula.",
+            **at_value,
+        )
+    if number.problem == "percent_sign" and "%" not in indicator.unit_of_measure_vi:
+        return finding(
+            "ING_PERCENT_IN_COUNT", "error", file_name,
+            f"giá trị '{number.text}' có dấu % nhưng chỉ số '{code}' là số đếm ({indicator.unit_of_measure_vi}); "
+            "giá trị không được nhận.",
+            f"the value '{number.text}' has a % sign but indicator '{code}' is a count "
+            f"({indicator.unit_of_measure_vi}); the value is rejected.",
+            "nhập số đếm (không có dấu %); tỷ lệ do hệ thống tự tính.",
+            "enter the count (without a % sign); rates are computed by the warehouse.",
+            **at_value,
+        )
+    return None
 
 
 def _area_error(

@@ -12,7 +12,11 @@ typed as text therefore cannot go through `float()`. The rules, in order:
   - an English decimal whose single `.` is NOT followed by exactly three digits (`95.5`).
   Ambiguity rule: a single `.` followed by exactly three digits is a thousands separator, as in
   Vietnamese (`29.789` is 29789), so `0.500` or `1234.567` (invalid groupings) are refused.
-  A trailing `%` is dropped (`57,7%` is 57.7: indicators are stored in percent points).
+  A trailing `%` is dropped (`57,7%` is 57.7: indicators are stored in percent points) and
+  remembered: `identity_checks` refuses it on a count, where `50%` is not 50 of anything.
+* Digits are ASCII only. `١٢٣` (Arabic-Indic) or `０１２` (full-width) would pass `float()`, but
+  they come from a keyboard or a converter that may have changed more than the digits, so they
+  are refused with their own reason, like a formula that was saved without its computed value.
 * Anything else (`chưa có số liệu`, `12a`, `1,2,3`, `1,384,000`, dates) is invalid: the cell is
   reported back to the unit instead of being loaded as a plausible but wrong figure.
 """
@@ -27,15 +31,18 @@ from typing import Literal, NamedTuple
 from orchestration.lib.workbook.reader import Cell
 
 NumberStatus = Literal["value", "not_reported", "not_applicable", "invalid"]
+# Why a cell needs its own finding: a percent sign (on a "value"), or why it is "invalid".
+NumberProblem = Literal["percent_sign", "non_ascii_digits", "formula_without_value"]
 
 _SPACES = "\u00a0\u202f\u2007 \t"
 _DASHES = frozenset("-\u2014\u2013\u2012\u2212")
 _GROUPED_BY_DOTS = r"[1-9]\d{0,2}(?:\.\d{3})+"
 _GROUPED_BY_SPACES = r"[1-9]\d{0,2}(?: \d{3})+"
+# re.ASCII: `\d` would otherwise match every script's digits.
 _VIETNAMESE = re.compile(
-    rf"(?P<sign>[+-]?)(?P<integer>\d+|{_GROUPED_BY_DOTS}|{_GROUPED_BY_SPACES})(?:,(?P<decimals>\d+))?"
+    rf"(?P<sign>[+-]?)(?P<integer>\d+|{_GROUPED_BY_DOTS}|{_GROUPED_BY_SPACES})(?:,(?P<decimals>\d+))?", re.ASCII
 )
-_ENGLISH_DECIMAL = re.compile(r"(?P<sign>[+-]?)(?P<integer>\d+)\.(?P<decimals>\d{1,2}|\d{4,})")
+_ENGLISH_DECIMAL = re.compile(r"(?P<sign>[+-]?)(?P<integer>\d+)\.(?P<decimals>\d{1,2}|\d{4,})", re.ASCII)
 
 
 class ParsedNumber(NamedTuple):
@@ -44,6 +51,7 @@ class ParsedNumber(NamedTuple):
     status: NumberStatus
     value: float | None = None
     text: str | None = None  # the cell as typed, when it was text
+    problem: NumberProblem | None = None
 
     @property
     def has_content(self) -> bool:
@@ -70,14 +78,21 @@ def _parse_text(raw: str) -> ParsedNumber:
         return ParsedNumber("not_reported", text=raw)
     if text in ("x", "X"):
         return ParsedNumber("not_applicable", text=raw)
-    if text.endswith("%"):
+    if any(character.isdigit() and not character.isascii() for character in text):
+        return ParsedNumber("invalid", text=raw, problem="non_ascii_digits")
+    percent = text.endswith("%")
+    if percent:
         text = text[:-1].rstrip()
     match = _VIETNAMESE.fullmatch(text) or _ENGLISH_DECIMAL.fullmatch(text)
     if match is None:
         return ParsedNumber("invalid", text=raw)
     integer = match["integer"].replace(".", "").replace(" ", "")
     decimals = f".{match['decimals']}" if match["decimals"] else ""
-    return ParsedNumber("value", float(f"{match['sign']}{integer}{decimals}"), text=raw)
+    value = float(f"{match['sign']}{integer}{decimals}")
+    return ParsedNumber("value", value, text=raw, problem="percent_sign" if percent else None)
+
+
+FORMULA_WITHOUT_VALUE = ParsedNumber("invalid", text="=?", problem="formula_without_value")
 
 
 def _normalise_spaces(raw: str) -> str:

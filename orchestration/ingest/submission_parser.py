@@ -9,10 +9,11 @@ the codes exist and the values make sense is `identity_checks`' job.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from orchestration.ingest.numbers import ParsedNumber, parse_number
+from orchestration.ingest.numbers import FORMULA_WITHOUT_VALUE, ParsedNumber, parse_number
 from orchestration.ingest.text import cell_text, label_key
 from orchestration.lib.workbook.locations import cell_ref
 from orchestration.lib.workbook.reader import Sheet
@@ -64,6 +65,9 @@ class ParsedSubmission:
     preparer: IdentityField | None
     table_sheet: str
     rows: tuple[SubmittedRow, ...]
+    # 'Mã đơn vị' cells elsewhere in the workbook naming another unit than `unit_code`: a second
+    # identity block, pasted from another unit's report. Whose figures these are cannot be told.
+    other_unit_codes: tuple[IdentityField, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,7 @@ def parse_submission(sheets: tuple[Sheet, ...], file_name: str) -> ParsedSubmiss
         preparer=identity.get("preparer"),
         table_sheet=table.name,
         rows=read_rows(table, header),
+        other_unit_codes=other_unit_codes(sheets, identity["unit_code"]),
     )
 
 
@@ -147,6 +152,22 @@ def read_identity(sheet: Sheet, row_limit: int) -> dict[str, IdentityField]:
     """First occurrence of each label wins; its value is after the colon or in the next
     non-empty cell to the right, unless that cell is itself a label (value left blank)."""
     found: dict[str, IdentityField] = {}
+    for field, value in _labelled_values(sheet, row_limit):
+        found.setdefault(field, value)
+    return found
+
+
+def other_unit_codes(sheets: tuple[Sheet, ...], unit_code: IdentityField) -> tuple[IdentityField, ...]:
+    """Every 'Mã đơn vị' anywhere in the workbook whose code differs from the one read."""
+    return tuple(
+        value
+        for sheet in sheets
+        for field, value in _labelled_values(sheet, len(sheet.rows))
+        if field == "unit_code" and value.value.upper() != unit_code.value
+    )
+
+
+def _labelled_values(sheet: Sheet, row_limit: int) -> Iterator[tuple[str, IdentityField]]:
     for row_index in range(min(row_limit, len(sheet.rows))):
         row = sheet.rows[row_index]
         for column, value in enumerate(row):
@@ -154,16 +175,15 @@ def read_identity(sheet: Sheet, row_limit: int) -> dict[str, IdentityField]:
                 continue
             label, _, after_colon = value.partition(":")
             field = IDENTITY_LABELS.get(label_key(label))
-            if field is None or field in found:
+            if field is None:
                 continue
             inline = cell_text(after_colon)
             if inline is not None:
-                found[field] = IdentityField(inline, sheet.name, cell_ref(row_index, column))
+                yield field, IdentityField(inline, sheet.name, cell_ref(row_index, column))
                 continue
             right = _next_value_to_the_right(row, column)
             if right is not None:
-                found[field] = IdentityField(right[1], sheet.name, cell_ref(row_index, right[0]))
-    return found
+                yield field, IdentityField(right[1], sheet.name, cell_ref(row_index, right[0]))
 
 
 def find_header(sheets: tuple[Sheet, ...]) -> TableHeader | None:
@@ -193,6 +213,8 @@ def read_rows(sheet: Sheet, header: TableHeader) -> tuple[SubmittedRow, ...]:
             continue
         code = code.upper()
         number = parse_number(row[value_column] if value_column < len(row) else None)
+        if number.status == "not_reported" and cell_ref(row_index, value_column) in sheet.formulas_without_value:
+            number = FORMULA_WITHOUT_VALUE
         if not _CODE_SHAPE.fullmatch(code) and number.status != "value":
             continue
         area = cell_text(row[area_column]) if area_column is not None and area_column < len(row) else None

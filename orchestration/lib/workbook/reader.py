@@ -17,6 +17,7 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
+from orchestration.lib.workbook.formulas import formulas_without_value
 from orchestration.lib.workbook.limits import IntakeLimits
 from orchestration.lib.workbook.package_checks import check_file_size, check_package, reach_problem
 from orchestration.lib.workbook.rejections import FileRejection, reject
@@ -38,6 +39,8 @@ _FIX_RESAVE_EN = "open the file in Excel, save it again as .xlsx and send it aga
 class Sheet:
     name: str
     rows: tuple[tuple[Cell, ...], ...]  # ragged: a row may be shorter than the widest row
+    # Cells (`C12`) holding a formula saved without its result: empty in `rows`, but not left blank.
+    formulas_without_value: frozenset[str] = frozenset()
 
     def cell(self, row: int, column: int) -> Cell:
         if row < len(self.rows) and column < len(self.rows[row]):
@@ -107,6 +110,9 @@ def read_received_workbook(
             if unsafe is not None:
                 return unsafe
             sheets = _read_spreadsheet(content, file_name, limits)
+            if file_format == "xlsx":
+                uncached = formulas_without_value(content)
+                sheets = [Sheet(sheet.name, sheet.rows, uncached.get(sheet.name, frozenset())) for sheet in sheets]
     except _LimitExceeded as exceeded:
         return exceeded.rejection
     except PasswordError:
