@@ -181,6 +181,8 @@ VARIABLES: dict[str, Variable] = {
         Variable("ALERT_MAX_ATTACHMENT_BYTES", POSITIVE_INTEGER, 5_000_000),
         Variable("ALERT_REMINDER_WORKING_DAYS", WORKING_DAYS, 3),
         Variable("WAREHOUSE_POSTGRES_URL", POSTGRES_URL),  # unset: no PostgreSQL publication target
+        # Longer than any run takes: a run started while another holds the warehouse waits its turn.
+        Variable("WAREHOUSE_RUN_WAIT_SECONDS", SECONDS, 3600.0),
     )
 }
 DEFAULT_SENDER = "kho-du-lieu-y-te@localhost"
@@ -252,6 +254,7 @@ class Settings:
     alerts: AlertSettings
     clock: Clock = SYSTEM_CLOCK
     postgres: PostgresTarget | None = None  # None: publish the DuckDB file (and exports) only
+    run_wait_seconds: float = 3600.0  # how long a run waits for another to release the warehouse
 
 
 def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTEM_CLOCK) -> Settings:
@@ -285,6 +288,7 @@ def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTE
         alerts=_alert_settings(values, paths),
         clock=clock,
         postgres=None if postgres_url is None else PostgresTarget(postgres_url),
+        run_wait_seconds=values["WAREHOUSE_RUN_WAIT_SECONDS"],
     )
 
 
