@@ -91,15 +91,16 @@ class Run:
     def output(self) -> str:
         return "".join(self.lines)
 
-    def children(self) -> list[int]:
-        """Processes this run started (dbt): read from /proc, since they outlive nothing here."""
+    def dbt_processes(self) -> list[int]:
+        """The dbt processes this run started, read from /proc."""
         found = []
         for status in Path("/proc").glob("[0-9]*/status"):
             try:
                 text = status.read_text()
+                command = (status.parent / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if f"\nPPid:\t{self.process.pid}\n" in text:
+            if f"\nPPid:\t{self.process.pid}\n" in text and any(part.endswith(b"/dbt") for part in command):
                 found.append(int(status.parent.name))
         return found
 
@@ -173,7 +174,7 @@ def kill_points(root: Path) -> list[tuple[str, Callable[["Run"], Callable[[], bo
         return lambda run: lambda: run.started("inbox_submissions") and bool(set(packs.rglob("*.zip")) - before)
 
     def dbt_phase(step: str) -> Callable[[Run], Callable[[], bool]]:
-        return lambda run: lambda: run.started(step) and bool(run.children())
+        return lambda run: lambda: run.started(step) and bool(run.dbt_processes())
 
     def step_running(step: str, seconds: float) -> Callable[[Run], Callable[[], bool]]:
         first_seen: dict[str, float] = {}
@@ -211,7 +212,7 @@ def test_every_crash_is_recovered_by_the_next_run_alone(baseline, registry, tmp_
         run = Run(root)
         children: set[int] = set()
         condition = point(run)
-        run.kill_when(lambda: (children.update(run.children()) or True) and condition())
+        run.kill_when(lambda: (children.update(run.dbt_processes()) or True) and condition())
         deadline = time.monotonic() + 10
         while any(alive(pid) for pid in children) and time.monotonic() < deadline:
             time.sleep(0.05)
