@@ -31,7 +31,7 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 # Dagster reads the dbt manifest when the code location loads and nothing parses dbt on import:
 # every target that loads it (run, test, dev) depends on this one, which reparses when a model changes.
-$(MANIFEST): $(VENV)/.synced $(DBT_SOURCES)
+$(MANIFEST): $(VENV)/.synced $(DBT_SOURCES) orchestration/transform/dbt_command.py orchestration/transform/prepare.py
 	$(BIN)/python -m orchestration.transform.prepare
 	@touch $@
 

@@ -67,6 +67,10 @@ def main() -> int:
             if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
         ]
         print(f"Run {result.run_id} did not publish. Failed checks: {failed_checks or 'none'}", file=sys.stderr)
+        for event in result.all_events:
+            # A run refused by the run lock, or a failed step, says why in its own words.
+            if event.is_failure and event.event_specific_data is not None and event.event_specific_data.error:
+                print(event.event_specific_data.error.message.strip(), file=sys.stderr)
         print("Open the run in the UI (make dev) for the step that failed.", file=sys.stderr)
         return 1
     print(f"Run {result.run_id} succeeded.")

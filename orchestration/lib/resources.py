@@ -20,6 +20,8 @@ import duckdb
 
 from orchestration.lib.build_db import build_db_connection
 from orchestration.lib.clock import Clock
+from orchestration.lib.recovery import recover
+from orchestration.lib.run_lock import exclusive_run
 from orchestration.lib.settings import PublicationTargets, Settings, WarehousePaths
 
 
@@ -43,13 +45,37 @@ class WarehousePathsResource(dg.ConfigurableResource):
 
 class BuildDatabaseResource(dg.ConfigurableResource):
     """The build DuckDB file, the only file the pipeline writes in place; its location is the
-    paths resource's, so the two can never name different files."""
+    paths resource's, so the two can never name different files.
+
+    Every step that reads or writes the warehouse takes this resource, and Dagster sets it up once
+    per run, before the first step, and tears it down after the last (the job runs in one process),
+    so it is where a run takes the run lock and, holding it, cleans what interrupted runs left
+    (`lib/run_lock.py`, `lib/recovery.py`) — whichever steps the run selects, however it was started.
+    """
 
     paths: WarehousePathsResource
+    run_wait_seconds: float = 3600.0
 
     @property
     def path(self) -> Path:
         return Path(self.paths.build_db)
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["BuildDatabaseResource"]:
+        log = context.log.info if context.log is not None else (lambda _: None)
+        run_id = context.run_id or "outside a run"
+        with exclusive_run(self.path, run_id, self.run_wait_seconds, log):
+            for line in recover(self.paths.get()):
+                log(line)
+            yield self
+            # Again at the end, still holding the lock: a pack that a crash left complete but
+            # unrecorded is removable only once this run's intake has archived its files anew.
+            try:
+                for line in recover(self.paths.get()):
+                    log(line)
+            except Exception as error:  # the run's own outcome stands; the next start retries
+                if context.log is not None:
+                    context.log.warning(f"Cleanup after the run failed / Dọn sau lần chạy thất bại: {error}")
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -79,7 +105,7 @@ def warehouse_resources(settings: Settings) -> dict[str, object]:
     paths = WarehousePathsResource.from_paths(settings.paths)
     return {
         "warehouse_paths": paths,
-        "build_db": BuildDatabaseResource(paths=paths),
+        "build_db": BuildDatabaseResource(paths=paths, run_wait_seconds=settings.run_wait_seconds),
         "clock": ClockResource.from_clock(settings.clock),
         "intake_limits": settings.limits,
         "settle_rule": settings.settle,

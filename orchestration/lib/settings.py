@@ -191,6 +191,8 @@ VARIABLES: dict[str, Variable] = {
         Variable("ALERT_MAX_ATTACHMENT_BYTES", POSITIVE_INTEGER, 5_000_000),
         Variable("ALERT_REMINDER_WORKING_DAYS", WORKING_DAYS, 3),
         Variable("WAREHOUSE_POSTGRES_URL", POSTGRES_URL),  # unset: no PostgreSQL publication target
+        # Longer than any run takes: a run started while another holds the warehouse waits its turn.
+        Variable("WAREHOUSE_RUN_WAIT_SECONDS", SECONDS, 3600.0),
     )
 }
 DEFAULT_SENDER = "kho-du-lieu-y-te@localhost"
@@ -263,6 +265,7 @@ class Settings:
     clock: Clock = SYSTEM_CLOCK
     postgres: PostgresTarget | None = None  # None: publish the DuckDB file (and exports) only
     settle: SettleRule = SettleRule()  # how long an inbox file must stand still before it is read
+    run_wait_seconds: float = 3600.0  # how long a run waits for another to release the warehouse
 
 
 def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTEM_CLOCK) -> Settings:
@@ -297,6 +300,7 @@ def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTE
         clock=clock,
         postgres=None if postgres_url is None else PostgresTarget(postgres_url),
         settle=SettleRule(values["WAREHOUSE_INBOX_SETTLE_SECONDS"]),
+        run_wait_seconds=values["WAREHOUSE_RUN_WAIT_SECONDS"],
     )
 
 

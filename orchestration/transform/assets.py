@@ -21,7 +21,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.lib.resources import BuildDatabaseResource
-from orchestration.transform.dbt_command import DBT_EXECUTABLE, build_db_vars, warehouse_dbt_project
+from orchestration.transform.dbt_command import DBT_LAUNCHER, build_db_vars, warehouse_dbt_project
 
 RULE_INPUTS_SELECTION = "+tag:dq_inputs"
 DBT_LAYERS = ("staging", "intermediate", "marts")  # the model folders, in the order data flows
@@ -70,5 +70,6 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, bui
 
 defs = dg.Definitions(
     assets=[dbt_rule_inputs, warehouse_models],
-    resources={"dbt": DbtCliResource(project_dir=warehouse_dbt_project, dbt_executable=str(DBT_EXECUTABLE))},
+    # The launcher, not dbt itself: it makes dbt die with the run (see transform/dbt_command.py).
+    resources={"dbt": DbtCliResource(project_dir=warehouse_dbt_project, dbt_executable=str(DBT_LAUNCHER))},
 )

@@ -3,9 +3,19 @@
 Shared by the dbt assets and by `prepare` (which writes the manifest the assets load), because dbt
 re-uses its partial parse only when every invocation renders the same profile from the same
 `--vars`. Nothing here reads the manifest, so `prepare` can import it before one exists.
+
+dbt dies with the run. dagster-dbt starts dbt with a plain `subprocess.Popen`, so a run killed with
+`kill -9` left dbt running on its own, holding DuckDB's lock on the build database, and the next
+run failed on it. The assets therefore start dbt through a launcher (`write_dbt_launcher`, written
+by `prepare` next to the manifest) that asks Linux to SIGKILL it when its parent dies
+(prctl PR_SET_PDEATHSIG) and then becomes the real dbt (`exec`, same process). Chosen over finding
+and killing a stale lock holder at the next start: nothing guesses which process is whose, and an
+orphaned dbt never goes on writing into a build that no run is watching. Elsewhere than Linux the
+launcher just execs dbt; the run lock (`orchestration/lib/run_lock.py`) still keeps runs apart.
 """
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +26,32 @@ from orchestration.lib.settings import DBT_PROJECT_DIR
 # The pinned dbt next to this interpreter: neither make, the daemon nor the code server activates
 # the virtual environment, so "dbt" on PATH could be another install or none.
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+# Generated, beside the manifest: its first line names this interpreter, which differs per checkout.
+DBT_LAUNCHER = DBT_PROJECT_DIR / "target" / "dbt-dies-with-run"
+
+_LAUNCHER_SOURCE = """#!{python}
+# Written by `python -m orchestration.transform.prepare` (orchestration/transform/dbt_command.py).
+# Starts dbt so that it is killed when the process that started it dies.
+import ctypes, os, signal, sys
+parent = os.getppid()
+if sys.platform.startswith("linux"):
+    PR_SET_PDEATHSIG = 1
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+        sys.exit("prctl(PR_SET_PDEATHSIG) failed: errno " + str(ctypes.get_errno()))
+    if os.getppid() != parent:  # the parent died before the request took effect
+        sys.exit(1)
+os.execv({dbt!r}, [{dbt!r}, *sys.argv[1:]])
+"""
+
+
+def write_dbt_launcher() -> Path:
+    """(Re)writes the launcher atomically: the code server and the daemon may load at the same time."""
+    DBT_LAUNCHER.parent.mkdir(parents=True, exist_ok=True)
+    temporary = DBT_LAUNCHER.with_name(f".{DBT_LAUNCHER.name}.{os.getpid()}.tmp")
+    temporary.write_text(_LAUNCHER_SOURCE.format(python=sys.executable, dbt=str(DBT_EXECUTABLE)), encoding="utf-8")
+    temporary.chmod(0o755)
+    os.replace(temporary, DBT_LAUNCHER)
+    return DBT_LAUNCHER
 
 warehouse_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
