@@ -94,8 +94,10 @@ def send_unit_feedback(
                 if enqueue(connection, settings.outbox_dir, alert, clock(), run_id, resolved=fingerprints):
                     acknowledgements += 1
                     resolved += len(unit_plan.resolved_findings)
-        # One unit's workbook, wording or outbox file must not cost every later unit its feedback;
-        # the failure is reported with the unit's code and the run is marked failed by the asset.
+        except (OSError, duckdb.Error):
+            raise  # the disk or the build database, not this unit: every later unit would fail alike
+        # One unit's workbook or wording must not cost every later unit its feedback; the failure
+        # is reported with the unit's code and the run is marked failed by the asset.
         except Exception as error:  # noqa: BLE001
             failed.append(UnitFailure(unit.code, f"{type(error).__name__}: {error}"[:1000]))
     delivery = flush_queue(connection, settings, clock, run_id)
