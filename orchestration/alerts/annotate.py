@@ -79,10 +79,20 @@ def annotate_submission(
             "the file cannot be opened, so no annotated copy was made; see the list in this e-mail.",
         )
     workbook, sheets_by_name = opened
-    marked = _mark(sheets_by_name, findings)
-    neutralise_formulas(workbook)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    try:
+        marked = _mark(sheets_by_name, findings)
+        neutralise_formulas(workbook)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+    # The annotated copy is a courtesy written by a third-party library: whatever it trips over in a
+    # unit's workbook must cost the unit only the copy, never the feedback e-mail itself.
+    except Exception as error:  # noqa: BLE001
+        return NoAnnotation(
+            f"không ghi lại được tệp thành bản đánh dấu ({type(error).__name__}: {error}); "
+            "xem danh sách lỗi trong thư.",
+            f"the file could not be rewritten as an annotated copy ({type(error).__name__}: {error}); "
+            "see the list in this e-mail.",
+        )
     return AnnotatedWorkbook(annotated_file_name(file_name), buffer.getvalue(), marked)
 
 
@@ -105,7 +115,10 @@ def _open_as_xlsx(source: bytes, file_name: str) -> tuple[XlsxWorkbook, dict[str
     if Path(file_name).suffix.lower() in (".xlsx", ".xlsm"):
         try:
             workbook = _values_instead_of_formulas(source)
-            return workbook, {sheet.title: sheet for sheet in workbook.worksheets}
+            # A Strict Open XML workbook opens in openpyxl without a single sheet (it knows only the
+            # transitional namespaces); calamine reads it, so it is rebuilt like the packages below.
+            if workbook.worksheets:
+                return workbook, {sheet.title: sheet for sheet in workbook.worksheets}
         except _OPENPYXL_READ_ERRORS:
             pass  # some producers write packages only calamine reads; rebuild from its grid instead
     grid = read_received_workbook(file_name, len(source), source)

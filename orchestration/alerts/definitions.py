@@ -43,18 +43,31 @@ def unit_feedback(
             context.run.run_id, now.today(),
         )
     context.log.info(f"Unit feedback: {summary}")
-    return dg.MaterializeResult(
-        metadata={
-            "feedback_queued": summary.feedback_queued,
-            "acknowledgements_queued": summary.acknowledgements_queued,
-            "findings_told": summary.findings_told,
-            "findings_resolved": summary.findings_resolved,
-            "sent": summary.delivery.sent,
-            "outbox_only": summary.delivery.outbox_only,
-            "failed_attempts": summary.delivery.failed_attempts,
-            "outbox": dg.MetadataValue.path(str(settings.outbox_dir)),
-        }
-    )
+    for unit_code, file_name, why in summary.unannotated_files:
+        context.log.warning(f"Feedback to {unit_code} for '{file_name}' has no annotated copy: {why}")
+    metadata = {
+        "feedback_queued": summary.feedback_queued,
+        "acknowledgements_queued": summary.acknowledgements_queued,
+        "findings_told": summary.findings_told,
+        "findings_resolved": summary.findings_resolved,
+        "sent": summary.delivery.sent,
+        "outbox_only": summary.delivery.outbox_only,
+        "failed_attempts": summary.delivery.failed_attempts,
+        "without_annotated_copy": len(summary.unannotated_files),
+        "outbox": dg.MetadataValue.path(str(settings.outbox_dir)),
+    }
+    if summary.failed_units:
+        # Raised only after every other unit was served, so the run shows as failed (and the engineer
+        # is e-mailed) while the publication and the other units' feedback stand.
+        failures = "; ".join(f"{f.org_unit_code}: {f.error}" for f in summary.failed_units)
+        raise dg.Failure(
+            description=(
+                f"Không gửi được phản hồi cho {len(summary.failed_units)} đơn vị / feedback failed for "
+                f"{len(summary.failed_units)} unit(s): {failures}"
+            ),
+            metadata={**metadata, "failed_units": [f.org_unit_code for f in summary.failed_units]},
+        )
+    return dg.MaterializeResult(metadata=metadata)
 
 
 class ReminderConfig(dg.Config):

@@ -1,7 +1,8 @@
 """After each run: tell every unit what is new in its files, and what its resubmission fixed.
 
 Glue between the pure parts: the plan (diffing), the annotated workbooks, the wording and the
-queue. A unit gets at most one feedback e-mail and one acknowledgement per run.
+queue. A unit gets at most one feedback e-mail and one acknowledgement per run. Units are handled one by
+one and a failure for one unit is recorded and passed over, so every other unit still hears back.
 """
 
 from __future__ import annotations
@@ -34,12 +35,23 @@ from orchestration.lib.workbook.archive import read_archived
 
 
 @dataclass(frozen=True)
+class UnitFailure:
+    """A unit whose feedback could not be queued this run; its findings stay untold, so the next run
+    tries again."""
+
+    org_unit_code: str
+    error: str
+
+
+@dataclass(frozen=True)
 class FeedbackSummary:
     feedback_queued: int
     acknowledgements_queued: int
     findings_told: int
     findings_resolved: int
     delivery: DeliverySummary
+    failed_units: tuple[UnitFailure, ...] = ()
+    unannotated_files: tuple[tuple[str, str, str], ...] = ()  # (unit, file, why) sent without a copy
 
 
 def send_unit_feedback(
@@ -58,27 +70,38 @@ def send_unit_feedback(
     signer = org_name(published.units.values(), today)
     archived = archive_paths(connection, (f.submission_id for p in plan.values() for f in p.new_findings))
     feedback = acknowledgements = told = resolved = 0
+    failed: list[UnitFailure] = []
+    unannotated: list[tuple[str, str, str]] = []
     for unit_code, unit_plan in sorted(plan.items()):
         # A code typed in a file but missing from the registry still gets its outbox folder.
         unit = published.units.get(unit_code) or UnitContact(unit_code, unit_code, "unknown", None)
-        if unit_plan.new_findings:
-            files = feedback_files(
-                _annotated_files(unit_plan.new_findings, archived, archive_dir, settings.max_attachment_bytes),
-                settings.max_attachment_bytes,
-            )
-            composed = compose_feedback(signer, unit, files)
-            alert = _alert("feedback", unit, composed, unit_plan.new_findings, settings, clock)
-            if enqueue(connection, settings.outbox_dir, alert, clock(), run_id, told=unit_plan.new_findings):
-                feedback += 1
-                told += len(unit_plan.new_findings)
-        if unit_plan.resolved_findings:
-            composed = compose_resolved(signer, unit, unit_plan.resolved_findings)
-            alert = _alert("resolved", unit, composed, unit_plan.resolved_findings, settings, clock)
-            if enqueue(connection, settings.outbox_dir, alert, clock(), run_id, resolved=alert.finding_fingerprints):
-                acknowledgements += 1
-                resolved += len(unit_plan.resolved_findings)
+        try:
+            if unit_plan.new_findings:
+                files = feedback_files(
+                    _annotated_files(unit_plan.new_findings, archived, archive_dir, settings.max_attachment_bytes),
+                    settings.max_attachment_bytes,
+                )
+                unannotated += [(unit.code, f.file_name, f.note_en) for f in files if f.attachment is None]
+                composed = compose_feedback(signer, unit, files)
+                alert = _alert("feedback", unit, composed, unit_plan.new_findings, settings, clock)
+                if enqueue(connection, settings.outbox_dir, alert, clock(), run_id, told=unit_plan.new_findings):
+                    feedback += 1
+                    told += len(unit_plan.new_findings)
+            if unit_plan.resolved_findings:
+                composed = compose_resolved(signer, unit, unit_plan.resolved_findings)
+                alert = _alert("resolved", unit, composed, unit_plan.resolved_findings, settings, clock)
+                fingerprints = alert.finding_fingerprints
+                if enqueue(connection, settings.outbox_dir, alert, clock(), run_id, resolved=fingerprints):
+                    acknowledgements += 1
+                    resolved += len(unit_plan.resolved_findings)
+        except (OSError, duckdb.Error):
+            raise  # the disk or the build database, not this unit: every later unit would fail alike
+        # One unit's workbook or wording must not cost every later unit its feedback; the failure
+        # is reported with the unit's code and the run is marked failed by the asset.
+        except Exception as error:  # noqa: BLE001
+            failed.append(UnitFailure(unit.code, f"{type(error).__name__}: {error}"[:1000]))
     delivery = flush_queue(connection, settings, clock, run_id)
-    return FeedbackSummary(feedback, acknowledgements, told, resolved, delivery)
+    return FeedbackSummary(feedback, acknowledgements, told, resolved, delivery, tuple(failed), tuple(unannotated))
 
 
 def _annotated_files(

@@ -153,7 +153,7 @@ def record_queued(
             )
         connection.commit()
     except BaseException:
-        connection.rollback()
+        _roll_back(connection)
         raise
 
 
@@ -193,7 +193,7 @@ def record_attempt(
         _log(connection, alert_id, status, now, run_id, detail)
         connection.commit()
     except BaseException:
-        connection.rollback()
+        _roll_back(connection)
         raise
 
 
@@ -205,6 +205,15 @@ def archive_paths(connection: duckdb.DuckDBPyConnection, submission_ids: Iterabl
         "select submission_id, archive_path from raw.submissions where list_contains(?, submission_id)", [ids]
     ).fetchall()
     return dict(rows)
+
+
+def _roll_back(connection: duckdb.DuckDBPyConnection) -> None:
+    """A failed commit (a full disk, say) may already have ended the transaction; the failure being
+    handled is the one to report, so "no transaction is active" must not take its place."""
+    try:
+        connection.rollback()
+    except duckdb.Error:
+        pass  # nothing left to undo; the caller re-raises the original failure
 
 
 def _log(

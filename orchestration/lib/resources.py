@@ -23,6 +23,7 @@ from orchestration.lib.clock import Clock
 from orchestration.lib.recovery import recover
 from orchestration.lib.run_lock import exclusive_run
 from orchestration.lib.settings import PublicationTargets, Settings, WarehousePaths
+from orchestration.lib.storage_errors import storage_boundary
 
 
 class WarehousePathsResource(dg.ConfigurableResource):
@@ -79,8 +80,10 @@ class BuildDatabaseResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Opened per step and closed before the next, since DuckDB admits a single writer."""
-        with build_db_connection(self.path) as connection:
+        """Opened per step and closed before the next, since DuckDB admits a single writer. The stage's
+        work runs inside the storage boundary, so a full disk or a read-only folder met while it
+        writes is reported with the file and the cause."""
+        with storage_boundary(self.path), build_db_connection(self.path) as connection:
             yield connection
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import zipfile
 import socket
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -268,3 +269,34 @@ def alert_log(warehouse: TinyWarehouse) -> list[tuple]:
             "select org_unit_code, kind, delivery_status, len(finding_fingerprints) from raw.alert_log"
             " order by org_unit_code, kind, log_id"
         ).fetchall()
+
+
+# Excel's "Strict Open XML Spreadsheet" save option writes the same parts under these namespaces.
+STRICT_NAMESPACES = {
+    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+}
+
+
+def rewrite_package(path: Path, replacements: dict[bytes, bytes], parts: tuple[str, ...] | None = None) -> Path:
+    """Replaces bytes inside the package's parts (all of them, or only `parts`), keeping the zip layout."""
+    with zipfile.ZipFile(path) as package:
+        entries = [(info, package.read(info.filename)) for info in package.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            if parts is None or info.filename in parts:
+                for old, new in replacements.items():
+                    data = data.replace(old, new)
+            package.writestr(info, data)
+    return path
+
+
+def strict_ooxml(path: Path) -> Path:
+    """calamine reads it; openpyxl opens it without a single sheet."""
+    return rewrite_package(path, STRICT_NAMESPACES)
+
+
+def every_sheet_hidden(path: Path) -> Path:
+    """openpyxl opens it but refuses to save it ("At least one sheet must be visible")."""
+    return rewrite_package(path, {b'state="visible" r:id': b'state="hidden" r:id'}, parts=("xl/workbook.xml",))

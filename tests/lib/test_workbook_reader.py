@@ -95,6 +95,21 @@ def test_csv_not_utf8_is_rejected(tmp_path):
     assert rejection(path).reason_code == "ING_BAD_ENCODING"
 
 
+@pytest.mark.parametrize("real_format", ["xlsx", "xls"])
+def test_a_workbook_renamed_to_csv_is_told_as_such_not_as_an_encoding_problem(tmp_path, real_format):
+    path = tmp_path / "bc.csv"
+    if real_format == "xlsx":
+        write_xlsx(tmp_path / "bc.xlsx", {"Báo cáo": [["Mã đơn vị:", "QN-BVDKT"]]}).rename(path)
+    else:  # the old binary format: an OLE container
+        path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504)
+    found = rejection(path)
+    assert found.reason_code == "ING_WORKBOOK_NAMED_CSV"
+    assert found.reason_vi == (f"Tệp 'bc.csv': tệp này là sổ làm việc Excel (.{real_format}) nhưng được đặt tên .csv. "
+                               f"Cách sửa: đổi đuôi tệp thành .{real_format} rồi gửi lại, hoặc trong Excel chọn "
+                               "Lưu thành > 'CSV UTF-8'.")
+    assert found.reason_en.startswith(f"File 'bc.csv': this is an Excel workbook (.{real_format}) named .csv.")
+
+
 def test_ods(tmp_path):
     path = write_ods(tmp_path / "bc.ods", "Báo cáo", [["Mã đơn vị:", "QN-BVDKT"], [None, None, "x", 12.5]])
     workbook = read_ok(path)

@@ -29,6 +29,7 @@ SUPPORTED_FORMATS = SPREADSHEET_FORMATS | {"csv"}
 
 # Office writes password-protected .xlsx/.ods as an OLE container holding this stream name.
 _OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+_ZIP_MAGIC = b"PK\x03\x04"  # every .xlsx and .ods is a zip package
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 _FIX_RESAVE_VI = "mở tệp trong Excel, lưu lại dưới dạng .xlsx rồi gửi lại."
@@ -102,6 +103,10 @@ def read_received_workbook(
         if not content:
             return _empty(file_name, "tệp rỗng (0 byte).", "the file is empty (0 bytes).")
         if file_format == "csv":
+            # A workbook renamed to .csv would otherwise be refused as "not UTF-8", which sends the
+            # unit to change an encoding setting that has nothing to do with the problem.
+            if content.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+                return _workbook_named_csv(file_name, "xlsx" if content.startswith(_ZIP_MAGIC) else "xls")
             sheets = _read_csv(content, file_name, limits)
         else:
             if content.startswith(_OLE_MAGIC) and _ENCRYPTED_PACKAGE in content:
@@ -211,6 +216,16 @@ def _empty(file_name: str, problem_vi: str, problem_en: str) -> FileRejection:
     return reject(
         "ING_EMPTY_WORKBOOK", file_name, problem_vi, problem_en,
         "điền báo cáo vào biểu mẫu rồi gửi lại.", "fill in the report template and send it again.",
+    )
+
+
+def _workbook_named_csv(file_name: str, real_format: str) -> FileRejection:
+    return reject(
+        "ING_WORKBOOK_NAMED_CSV", file_name,
+        f"tệp này là sổ làm việc Excel (.{real_format}) nhưng được đặt tên .csv.",
+        f"this is an Excel workbook (.{real_format}) named .csv.",
+        f"đổi đuôi tệp thành .{real_format} rồi gửi lại, hoặc trong Excel chọn Lưu thành > 'CSV UTF-8'.",
+        f"rename the file to .{real_format} and send it again, or in Excel choose Save As > 'CSV UTF-8'.",
     )
 
 
