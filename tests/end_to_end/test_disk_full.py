@@ -1,0 +1,118 @@
+"""A full disk, on real runs of the job with the warehouse folder on a small tmpfs.
+
+The first run publishes two months of the demo province. The disk is then filled but for a few
+hundred kilobytes and one new report arrives: the next run must fail as a Dagster step failure
+(nothing escapes it, nothing hangs), each failed step must say that the disk is full, naming the
+file, in Vietnamese and English, and the published file and exports must be byte for byte the
+first run's. Once the space is freed, the run after it succeeds on its own and leaves nothing
+staged behind.
+
+Mounting needs root; elsewhere the test is skipped, saying so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.demo.generator import generate_demo_province
+from orchestration.lib.recovery import archive_leftovers, exports_leftovers, publication_leftovers
+from orchestration.lib.reference import load_registry
+from tests.conftest import isolated_settings, run_warehouse_job
+from tests.publish.table_file_checks import folder_state
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(os.geteuid() != 0, reason="mounting the small tmpfs the warehouse runs on needs root"),
+]
+
+# Two months of the demo take about 17 MB (build DB 11, published file 5, exports 1); publishing
+# stages a second copy of the file and keeps the previous one, so 64 MB leaves room for the first run.
+TMPFS_SIZE = "64m"
+LEFT_FREE = 300 * 1024  # bytes the filler leaves: too little for the run, enough to open files
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def small_disk(tmp_path) -> Iterator[Path]:
+    mount_point = tmp_path / "warehouse"
+    mount_point.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={TMPFS_SIZE}", "tmpfs", str(mount_point)], check=True)
+    try:
+        yield mount_point
+    finally:
+        if subprocess.run(["umount", str(mount_point)]).returncode != 0:
+            # Busy (a file left open by a failed step): detach now, freed when the last handle closes.
+            subprocess.run(["umount", "-l", str(mount_point)], check=True)
+
+
+def fill(disk: Path, leave: int) -> Path:
+    """One file taking all the free space but `leave` bytes."""
+    filler = disk / "filler"
+    stats = os.statvfs(disk)
+    free = stats.f_bavail * stats.f_frsize
+    with open(filler, "wb") as handle:
+        os.posix_fallocate(handle.fileno(), 0, free - leave)
+    stats = os.statvfs(disk)
+    assert stats.f_bavail * stats.f_frsize <= leave + 64 * 1024
+    return filler
+
+
+def failure_messages(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """Each failed step's error, with the errors it was raised from."""
+    messages = {}
+    for event in result.get_step_failure_events():
+        error, texts = event.step_failure_data.error, []
+        while error is not None:
+            texts.append(error.message)
+            error = error.cause
+        messages[event.step_key] = "\n".join(texts)
+    return messages
+
+
+def test_a_full_disk_fails_the_run_truthfully_and_keeps_the_publication(small_disk, tmp_path):
+    inbox, arrivals = tmp_path / "inbox", tmp_path / "arrivals"
+    settings = isolated_settings(small_disk, WAREHOUSE_INBOX_DIR=str(inbox))
+    paths = settings.paths
+    registry = load_registry(paths.reference_dir)
+    generate_demo_province(inbox, registry, "202401", "202402")
+    instance = dg.DagsterInstance.ephemeral()
+
+    first = run_warehouse_job(instance, settings)
+    assert first.success
+    published, exports = sha256(paths.published_db), folder_state(paths.exports_dir)
+    assert "current" in exports
+
+    filler = fill(small_disk, LEFT_FREE)
+    new_file = sorted(generate_demo_province(arrivals, registry, "202403", "202403"))[0]
+    shutil.copy2(new_file, inbox / new_file.name)
+
+    full = run_warehouse_job(instance, settings)
+    assert not full.success
+    messages = failure_messages(full)
+    assert messages, "the run failed outside any step"
+    for step, message in messages.items():
+        assert "No space left on device" in message, (step, message)
+        assert "ổ đĩa đã đầy" in message and "the disk is full" in message, (step, message)
+        assert str(small_disk) in message, (step, message)
+    assert sha256(paths.published_db) == published
+    assert folder_state(paths.exports_dir) == exports
+
+    filler.unlink()
+    recovered = run_warehouse_job(instance, settings)
+    assert recovered.success
+    assert sha256(paths.published_db) != published
+    assert publication_leftovers(paths.published_db) == []
+    assert exports_leftovers(paths.exports_dir) == []
+    assert archive_leftovers(paths) == []
+    assert [p for p in small_disk.rglob("*") if p.name.endswith((".tmp", ".wal")) or p.name.startswith(".incoming-")] == []
