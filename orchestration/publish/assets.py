@@ -17,6 +17,7 @@ import dagster as dg
 from orchestration.lib.marts import mart_asset_key, public_marts
 from orchestration.lib.resources import WarehousePathsResource
 from orchestration.lib.settings import PublicationTargets
+from orchestration.lib.storage_errors import storage_boundary
 from orchestration.publish.outputs import FILE_EXPORTERS, TARGETS
 from orchestration.publish.publication import publish
 
@@ -59,7 +60,8 @@ def publication(
     publication_targets: dg.ResourceParam[PublicationTargets],
 ) -> Iterator[dg.MaterializeResult]:
     paths = warehouse_paths.get()
-    result = publish(paths, public_marts(), run_id=context.run.run_id, postgres=publication_targets.postgres)
+    with storage_boundary(paths.published_db):  # a full disk while staging is told as such, with the file
+        result = publish(paths, public_marts(), run_id=context.run.run_id, postgres=publication_targets.postgres)
     warehouse = result.warehouse
     context.log.info(
         f"Published {sum(warehouse.row_counts.values())} rows to {warehouse.published_db} "

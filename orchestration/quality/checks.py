@@ -18,6 +18,7 @@ import duckdb
 from orchestration.lib.marts import MARTS_SCHEMA, mart_asset_key
 from orchestration.lib.resources import BuildDatabaseResource
 from orchestration.lib.settings import EXPECTATIONS_DIR
+from orchestration.lib.storage_errors import storage_boundary
 from orchestration.quality.suites import DIMENSION_KEY_PARAMETERS
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def build_warehouse_checks(
         session = ValidationSession(project_root_dir)
         validations = []
         # Read-only: DuckDB admits many readers or one writer, and the checks must never change the build.
-        with duckdb.connect(str(build_db.path), read_only=True) as connection:
+        with storage_boundary(build_db.path), duckdb.connect(str(build_db.path), read_only=True) as connection:
             parameters = dimension_keys(connection)
             for name in selected:
                 try:

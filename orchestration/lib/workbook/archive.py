@@ -32,6 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from orchestration.lib.storage_errors import storage_boundary
 from orchestration.lib.workbook.pack_writer import PackWriter, regular_file_attributes
 
 _CHUNK_BYTES = 1 << 20
@@ -108,7 +109,10 @@ class ArchivePack:
 
     def close(self) -> None:
         if self._writer is not None:
-            self._writer.close()
+            # A pack that cannot be finished fails the run; told as the pack's, not as the build database
+            # the caller holds. (A member that cannot be added is the caller's per-file OSError: retried.)
+            with storage_boundary(self._archive_dir / self._relative_path):
+                self._writer.close()
             self._writer = None
 
     def __enter__(self) -> ArchivePack:
