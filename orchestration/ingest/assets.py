@@ -14,6 +14,8 @@ from orchestration.lib.reference import load_registry, write_reference_tables
 from orchestration.lib.resources import BuildDatabaseResource, ClockResource, WarehousePathsResource
 
 REFERENCE_KEYS = [dg.AssetKey([RAW_SCHEMA, table]) for table in REFERENCE_TABLES]
+# The intake writes the submission tables and the ledger of inbox entries that are not submissions.
+INBOX_TABLES = (*SUBMISSION_TABLES_DDL, "inbox_entries")
 
 
 @dg.multi_asset(
@@ -42,7 +44,7 @@ def reference_tables(
             deps=REFERENCE_KEYS,
             description="Append-only ledger of every file received from the inbox and what was read from it.",
         )
-        for table in SUBMISSION_TABLES_DDL
+        for table in INBOX_TABLES
     ],
 )
 def inbox_submissions(
@@ -85,7 +87,7 @@ def inbox_submissions(
         "ignored": list(summary.ignored_paths),
         "inbox": dg.MetadataValue.path(str(paths.inbox_dir)),
     }
-    for table in SUBMISSION_TABLES_DDL:
+    for table in INBOX_TABLES:
         yield dg.MaterializeResult(asset_key=[RAW_SCHEMA, table], metadata=metadata)
 
 

@@ -68,8 +68,9 @@ SUBMISSION_TABLES_DDL = {
         )""",
 }
 
-# Not a dbt source: the ledger of inbox entries that are not submissions (links, pipes, hidden,
-# lock and temporary files) and of submissions whose file name is not UTF-8, with the raw bytes.
+# The ledger of inbox entries that are not submissions (links, pipes, hidden, lock and temporary
+# files) and of submissions whose file name is not UTF-8, with the raw bytes; a dbt source,
+# published as fct_inbox_entries.
 # One row per distinct entry, written the first time it is seen, so nothing in the inbox is ever
 # passed over without a trace, and a rerun adds nothing.
 INBOX_ENTRIES_DDL = """

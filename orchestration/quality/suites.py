@@ -21,6 +21,8 @@ from orchestration.lib.periods import PERIOD_CODE_PATTERN
 # Month 202503, quarter 2025Q1, half year 2025S1, nine months 2025N9, year 2025 (CONTRACT.md).
 PERIOD_TYPES = ("month", "quarter", "half_year", "nine_months", "year")
 SUBMISSION_STATUSES = ("published", "quarantined", "superseded", "duplicate", "held")
+INBOX_ENTRY_KINDS = ("file", "symlink", "fifo", "device", "socket", "hidden", "temporary")
+INBOX_ENTRY_STATUSES = ("ignored", "received")
 # The statuses of files whose values were loaded: the only ones with a value history.
 LOADED_STATUSES = ("published", "held", "superseded")
 FINDING_SEVERITIES = ("error", "warning")
@@ -297,6 +299,21 @@ MART_SUITES: dict[str, SuiteSpec] = {
                 _in_set("status", SUBMISSION_STATUSES),
                 _in_dimension("org_unit_code", LOADED_FILES_ONLY),
                 _in_dimension("period_code", LOADED_FILES_ONLY),
+            ),
+        ),
+        # Enforced contract holds the columns; a row per distinct entry, each with its reason.
+        SuiteSpec(
+            "fct_inbox_entries",
+            (
+                _unique_together("inbox_path", "entry_kind", "raw_path_hex"),
+                _not_null("inbox_path"),
+                _not_null("entry_kind"),
+                _in_set("entry_kind", INBOX_ENTRY_KINDS),
+                _not_null("status"),
+                _in_set("status", INBOX_ENTRY_STATUSES),
+                _not_null("reason_code"),
+                _not_null("reason_vi"),
+                _not_null("reason_en"),
             ),
         ),
         SuiteSpec(

@@ -56,6 +56,18 @@ def good_marts() -> dict[str, pd.DataFrame]:
                 "reason_en": [None, "Same content as a file already received"],
             }
         ),
+        "fct_inbox_entries": pd.DataFrame(
+            {
+                "inbox_path": ["~$TYT_HongHai_T3_2025.xlsx", "TYT_\\xff_T3_2025.xlsx"],
+                "raw_path_hex": [None, "5459545fff5f54335f323032352e786c7378"],
+                "entry_kind": ["temporary", "file"],
+                "status": ["ignored", "received"],
+                "reason_code": ["ING_IGNORED_TEMPORARY", "ING_NAME_NOT_UTF8"],
+                "reason_vi": ["Tệp tạm hoặc tệp khóa", "Tên tệp không phải UTF-8"],
+                "reason_en": ["A temporary or lock file", "The file name is not UTF-8"],
+                "first_seen_at": [datetime(2025, 4, 3, 8, 0), datetime(2025, 4, 3, 8, 0)],
+            }
+        ),
         "fct_dq_findings": pd.DataFrame(
             {
                 "finding_id": ["8-0001", "DQ-5f1c0e2a9b7d4c31", "DQ-0a9e8d7c6b5a4f32"],
