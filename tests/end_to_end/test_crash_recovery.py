@@ -222,7 +222,7 @@ def test_every_crash_is_recovered_by_the_next_run_alone(baseline, registry, tmp_
 
     last = Run(root)
     assert last.wait() == 0, last.output()[-5000:]
-    assert "Removed after an interrupted run" in last.output(), "the cleanup is logged"
+    assert "Đã dọn / Removed: " in last.output(), "the cleanup is logged"
     assert read_ledger(paths.build_db) == baseline.ledger
     leftovers = [p for p in root.rglob("*") if p.name.endswith((".tmp", ".wal")) or p.name.startswith(".incoming-")]
     assert leftovers == []
