@@ -48,7 +48,8 @@ def test_run_succeeds_with_every_check_passing(demo_run):
 def test_published_warehouse_holds_the_public_marts(published):
     tables = {row[0] for row in published.sql("select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
     assert MARTS <= tables
-    for mart in MARTS:
+    # The demo inbox holds only ordinary workbooks, so nothing in it is ignored or oddly named.
+    for mart in MARTS - {"fct_inbox_entries"}:
         assert published.sql(f"select count(*) from marts.{mart}").fetchall() != [(0,)], mart
 
 
