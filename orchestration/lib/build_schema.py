@@ -97,6 +97,8 @@ REFERENCE_TABLES = {
     "ref_indicator_targets": "indicator_targets.csv",
     "ref_national_benchmarks": "national_benchmarks.csv",
     "ref_period_labels": "period_labels.csv",
+    "ref_disaggregation_options": "disaggregation_options.csv",
+    "ref_indicator_disaggregations": "indicator_disaggregations.csv",
 }
 
 

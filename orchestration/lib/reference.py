@@ -22,10 +22,13 @@ import duckdb
 import pandas as pd
 
 from orchestration.lib.build_schema import RAW_SCHEMA, REFERENCE_TABLES
+from orchestration.lib.disaggregations import HEADER_SEPARATOR, header_key
 from orchestration.lib.periods import MAX_YEAR, MIN_YEAR, PERIOD_LABELS_CSV, PERIOD_LABELS_FILE, PeriodLabel, period_labels
 from orchestration.lib.registry import (
     AREA_UNIT_TYPES,
+    DisaggregationOption,
     Indicator,
+    IndicatorDisaggregation,
     IndicatorTarget,
     LineageEvent,
     NationalBenchmark,
@@ -109,6 +112,13 @@ FILES: dict[str, FileSpec] = {
         Column("indicator_code"), Column("year", "integer"), Column("benchmark_value", "number"),
         Column("direction", choices=_literal_values(NationalBenchmark, "direction")), Column("source_vi"),
     ), ("indicator_code", "year")),
+    "disaggregation_options.csv": FileSpec(DisaggregationOption, "disaggregation_options", (
+        Column("dimension_code"), Column("dimension_kind", choices=_literal_values(DisaggregationOption, "dimension_kind")),
+        Column("option_code"), Column("name_vi"), Column("name_en"), Column("headers_vi"),
+    ), ("option_code",)),
+    "indicator_disaggregations.csv": FileSpec(IndicatorDisaggregation, "indicator_disaggregations", (
+        Column("indicator_code"), Column("dimension_code"),
+    ), ("indicator_code", "dimension_code")),
 }
 
 
@@ -464,6 +474,46 @@ def _goal_problems(
     return problems + _direction_problems(rows)
 
 
+def _disaggregation_problems(rows: Mapping[str, Rows], indicators: Mapping[str, Indicator]) -> list[Problem]:
+    """A dimension is exhaustive or partial as a whole, and a header names one option only: the
+    parser would otherwise put one column's figures under two options."""
+    problems: list[Problem] = []
+    kinds: dict[str, tuple[int, str]] = {}
+    claimed: dict[str, tuple[int, str]] = {}
+    for line, option in rows["disaggregation_options.csv"]:
+        first_line, kind = kinds.setdefault(option.dimension_code, (line, option.dimension_kind))
+        if kind != option.dimension_kind:
+            problems.append(Problem(
+                "disaggregation_options.csv", line,
+                f"dimension '{option.dimension_code}' is '{option.dimension_kind}' here but '{kind}' on line {first_line}",
+                f"nhóm phân tổ '{option.dimension_code}' ở đây là '{option.dimension_kind}' nhưng ở dòng {first_line} "
+                f"là '{kind}'"))
+        for variant in option.headers_vi.split(HEADER_SEPARATOR):
+            key = header_key(variant)
+            if not key:
+                problems.append(Problem("disaggregation_options.csv", line, f"header variant '{variant}' is empty",
+                                        f"tên cột '{variant}' bị trống"))
+                continue
+            other_line, other = claimed.setdefault(key, (line, option.option_code))
+            if other != option.option_code:
+                problems.append(Problem(
+                    "disaggregation_options.csv", line,
+                    f"header '{variant.strip()}' already names option '{other}' on line {other_line}",
+                    f"tên cột '{variant.strip()}' đã dùng cho phân tổ '{other}' ở dòng {other_line}"))
+    for line, link in rows["indicator_disaggregations.csv"]:
+        indicator = indicators.get(link.indicator_code)
+        if indicator is None or indicator.kind != "reported":
+            problems.append(Problem(
+                "indicator_disaggregations.csv", line, f"'{link.indicator_code}' is not a reported indicator",
+                f"'{link.indicator_code}' không phải chỉ số báo cáo trong indicators.csv"))
+        if link.dimension_code not in kinds:
+            problems.append(Problem(
+                "indicator_disaggregations.csv", line,
+                f"dimension '{link.dimension_code}' is not in disaggregation_options.csv",
+                f"nhóm phân tổ '{link.dimension_code}' không có trong disaggregation_options.csv"))
+    return problems
+
+
 def load_registry(reference_dir: Path) -> Registry:
     """Parse and check every file of FILES; raise ReferenceDataError listing every problem found."""
     problems: list[Problem] = []
@@ -483,6 +533,7 @@ def load_registry(reference_dir: Path) -> Registry:
     problems += [Problem("public_holidays.csv", line, *message) for line, holiday in rows["public_holidays.csv"]
                  if (message := _holiday_problem(holiday))]
     problems += _goal_problems(rows, units, indicators)
+    problems += _disaggregation_problems(rows, indicators)
     if problems:
         raise ReferenceDataError(problems)
     records = {spec.registry_field: [record for _, record in rows[name]] for name, spec in FILES.items()}

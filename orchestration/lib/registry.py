@@ -30,6 +30,7 @@ IndicatorKind = Literal["reported", "reference", "derived"]
 Aggregation = Literal["flow", "stock", "yearly"]
 Frequency = Literal["monthly", "quarterly", "yearly"]
 Direction = Literal["at_least", "at_most"]  # which side of a target or benchmark counts as achieved
+DimensionKind = Literal["exhaustive", "partial"]  # options sum to the total | each option is "of which"
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,25 @@ class NationalBenchmark:
 
 
 @dataclass(frozen=True)
+class DisaggregationOption:
+    """One column a total may be split into (Nữ, Dưới 15 tuổi). An exhaustive dimension's options
+    add up to the total (Nam + Nữ); a partial one's are each "trong đó" (of which) ≤ the total."""
+
+    dimension_code: str
+    dimension_kind: DimensionKind
+    option_code: str
+    name_vi: str
+    name_en: str
+    headers_vi: str  # the header variants forms use, separated by ';'
+
+
+@dataclass(frozen=True)
+class IndicatorDisaggregation:
+    indicator_code: str
+    dimension_code: str
+
+
+@dataclass(frozen=True)
 class Registry:
     org_units: Mapping[str, OrgUnit]
     indicators: Mapping[str, Indicator]
@@ -149,6 +169,8 @@ class Registry:
     holidays: tuple[PublicHoliday, ...] = field(default=())
     targets: tuple[IndicatorTarget, ...] = field(default=())
     benchmarks: tuple[NationalBenchmark, ...] = field(default=())
+    disaggregation_options: tuple[DisaggregationOption, ...] = field(default=())
+    indicator_disaggregations: tuple[IndicatorDisaggregation, ...] = field(default=())
 
     def obligations_of(self, unit_type: str) -> tuple[Obligation, ...]:
         return self._obligations_by_unit_type.get(unit_type, ())
@@ -173,6 +195,12 @@ class Registry:
             and (unit.valid_to is None or start <= unit.valid_to)
         ]
         return tuple(unit.code for unit in sorted(areas, key=lambda unit: (order.index(unit.unit_type), unit.code)))
+
+    def options_of(self, indicator_code: str) -> tuple[DisaggregationOption, ...]:
+        """The disaggregation options an indicator may be split into, in catalogue order."""
+        dimensions = {link.dimension_code for link in self.indicator_disaggregations
+                      if link.indicator_code == indicator_code}
+        return tuple(option for option in self.disaggregation_options if option.dimension_code in dimensions)
 
     def frequencies_of(self, unit_type: str) -> frozenset[str]:
         return frozenset(o.frequency for o in self.obligations_of(unit_type))
