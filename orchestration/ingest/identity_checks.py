@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from orchestration.ingest.disaggregation_checks import AcceptedPart, check_parts
 from orchestration.ingest.findings import Finding, finding
-from orchestration.ingest.submission_parser import ParsedSubmission, SubmittedRow
+from orchestration.ingest.submission_parser import ParsedSubmission, SubmittedRow, UnknownColumn
 from orchestration.lib.obligations import indicators_owed
 from orchestration.lib.periods import Period, PeriodError, parse_period
 from orchestration.lib.registry import AREA_UNIT_TYPES, Indicator, OrgUnit, Registry
@@ -56,6 +57,7 @@ class CheckedSubmission:
     values: tuple[AcceptedValue, ...]
     values_read: int  # rows carrying a figure, readable or not
     values_rejected: int  # rows held back by a value-level error
+    parts: tuple[AcceptedPart, ...] = ()  # disaggregations loaded, empty when quarantined
 
 
 def check_submission(parsed: ParsedSubmission, registry: Registry, today: date, file_name: str) -> CheckedSubmission:
@@ -69,7 +71,8 @@ def check_submission(parsed: ParsedSubmission, registry: Registry, today: date, 
     if period is not None:
         file_problems += _period_problems(parsed, unit, period, registry, today, file_name)
 
-    kept, value_findings, read, rejected = _check_rows(parsed, unit, period, registry, file_name)
+    kept, parts, value_findings, read, rejected = _check_rows(parsed, unit, period, registry, file_name)
+    value_findings += [_unknown_column(column, file_name) for column in parsed.unknown_columns]
     if read == 0:
         file_problems.append(
             reject(
@@ -87,6 +90,7 @@ def check_submission(parsed: ParsedSubmission, registry: Registry, today: date, 
         values=() if rejection is not None else tuple(kept),
         values_read=read,
         values_rejected=rejected,
+        parts=() if rejection is not None else tuple(parts),
     )
 
 
@@ -231,13 +235,14 @@ def _inactive_unit(
 
 def _check_rows(
     parsed: ParsedSubmission, unit: OrgUnit | None, period: Period | None, registry: Registry, file_name: str
-) -> tuple[list[AcceptedValue], list[Finding], int, int]:
+) -> tuple[list[AcceptedValue], list[AcceptedPart], list[Finding], int, int]:
     candidates: list[AcceptedValue] = []
+    split_rows: list[SubmittedRow] = []
     findings: list[Finding] = []
     read = rejected = 0
     obliged = _obliged_codes(unit, period, registry)
     for row in parsed.rows:
-        if not row.number.has_content:
+        if not row.number.has_content and not row.parts:
             # Empty, '-' or 'x': nothing to load, and section labels in the code column land here too.
             continue
         read += 1
@@ -247,6 +252,10 @@ def _check_rows(
             findings.append(error)
             rejected += 1
             continue
+        if row.parts:
+            split_rows.append(row)
+        if not row.number.has_content:
+            continue  # a split without its total: checked with the other splits
         assert indicator is not None and row.number.value is not None  # _row_error rules both out
         # No unit owes a rate: a typed rate is kept beside the warehouse's recomputed one and the
         # model (int_model_findings) reports any difference beyond the unit's rounding.
@@ -264,7 +273,29 @@ def _check_rows(
             )
         )
     kept, duplicate_findings = _resolve_duplicates(candidates, file_name)
-    return kept, findings + duplicate_findings, read, rejected + len(duplicate_findings)
+    split = check_parts(split_rows, {(v.org_unit_code, v.indicator_code): v for v in kept},
+                        parsed.unit_code.value, registry, file_name)
+    held = [v for v in kept if (v.org_unit_code, v.indicator_code) in split.held_totals]
+    kept = [v for v in kept if (v.org_unit_code, v.indicator_code) not in split.held_totals]
+    rejected += len(duplicate_findings) + len(held)
+    return kept, split.parts, findings + duplicate_findings + split.findings, read, rejected
+
+
+def _unknown_column(column: UnknownColumn, file_name: str) -> Finding:
+    """Never dropped silently: a column the form does not have may be a figure the unit expects published."""
+    header = f"'{column.header}'" if column.header else "(không có tiêu đề)"
+    header_en = f"'{column.header}'" if column.header else "(no header)"
+    cells = ", ".join(column.cell_refs)
+    return finding(
+        "ING_UNKNOWN_COLUMN", "warning", file_name,
+        f"cột {header} không thuộc biểu mẫu; các ô {cells} có nội dung nhưng không được nhận.",
+        f"the column {header_en} is not part of the form; its cells {cells} hold something but are not loaded.",
+        "xóa cột này hoặc chuyển nội dung vào cột 'Ghi chú'; nếu đây là số liệu phân tổ, dùng đúng tên cột "
+        "của biểu mẫu.",
+        "delete the column or move its content to the 'Ghi chú' column; if these are disaggregated figures, "
+        "use the form's column header.",
+        sheet_name=column.sheet_name, cell_ref=column.cell_refs[0],
+    )
 
 
 def _row_error(

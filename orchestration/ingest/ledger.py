@@ -52,6 +52,19 @@ VALUE_COLUMNS = {
     "sheet_name": "string",
     "cell_ref": "string",
 }
+PART_COLUMNS = {
+    "submission_id": "Int64",
+    "org_unit_code": "string",
+    "period_code": "string",
+    "indicator_code": "string",
+    "dimension_code": "string",
+    "option_code": "string",
+    "value": "float64",
+    "value_text": "string",
+    "sheet_name": "string",
+    "cell_ref": "string",
+    "total_cell_ref": "string",
+}
 FINDING_COLUMNS = {
     "submission_id": "Int64",
     "org_unit_code": "string",
@@ -112,6 +125,7 @@ def append_batch(
     values: Sequence[Row],
     findings: Sequence[Row],
     inbox_entries: Sequence[Row] = (),
+    parts: Sequence[Row] = (),
 ) -> None:
     """`inbox_entries` already in `raw.inbox_entries` (same path, raw name and kind) are left out."""
     connection.begin()
@@ -119,6 +133,7 @@ def append_batch(
         _append(connection, "submissions", SUBMISSION_COLUMNS, submissions)
         _append(connection, "submitted_values", VALUE_COLUMNS, values)
         _append(connection, "ingest_findings", FINDING_COLUMNS, findings)
+        _append(connection, "submitted_disaggregations", PART_COLUMNS, parts)
         _append(connection, "inbox_entries", INBOX_ENTRY_COLUMNS, inbox_entries,
                 only_new="""where not exists (select 1 from raw.inbox_entries seen
                              where seen.inbox_path = incoming_rows.inbox_path

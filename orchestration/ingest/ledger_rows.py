@@ -1,5 +1,5 @@
 """The rows one intake run appends to the ledger (`raw.submissions`, `submitted_values`,
-`ingest_findings`), built from arrivals and their outcomes.
+`submitted_disaggregations`, `ingest_findings`), built from arrivals and their outcomes.
 
 Kept apart from the intake's control flow so that what a ledger row holds can be read in one place:
 a duplicate copies its original's identity, a quarantined file keeps whatever identity could be
@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from orchestration.ingest.arrivals import Arrival, Receipt
+from orchestration.ingest.disaggregation_checks import AcceptedPart
 from orchestration.ingest.findings import Finding
 from orchestration.ingest.identity_checks import AcceptedValue
 from orchestration.ingest.ledger import LedgerEntry
@@ -23,12 +24,16 @@ from orchestration.lib.workbook.reader import file_format_of
 Rows = list[dict[str, Any]]
 
 
-def ledger_rows(receipt: Receipt, first_id: int, ingested_at: datetime, run_id: str) -> tuple[Rows, Rows, Rows]:
-    """Submissions, values and findings of one run; ids follow arrival order from `first_id`."""
+def ledger_rows(
+    receipt: Receipt, first_id: int, ingested_at: datetime, run_id: str
+) -> tuple[Rows, Rows, Rows, Rows]:
+    """Submissions, values, findings and disaggregations of one run; ids follow arrival order from
+    `first_id`."""
     ids = {arrival.inbox_path: first_id + offset for offset, arrival in enumerate(receipt.arrivals)}
     submissions: Rows = []
     values: Rows = []
     findings: Rows = []
+    parts: Rows = []
     for arrival in receipt.arrivals:
         submission_id = ids[arrival.inbox_path]
         base = submission_base(arrival, submission_id, ingested_at, run_id)
@@ -39,9 +44,10 @@ def ledger_rows(receipt: Receipt, first_id: int, ingested_at: datetime, run_id: 
         submissions.append(base | outcome_columns(outcome))
         unit_code = outcome.declared.get("unit_code")
         values += [value_row(submission_id, outcome.period_code, v) for v in outcome.values]
+        parts += [part_row(submission_id, outcome.period_code, p) for p in outcome.parts]
         findings += [finding_row(submission_id, unit_code, outcome.period_code, arrival.file_name, f)
                      for f in outcome.findings]
-    return submissions, values, findings
+    return submissions, values, findings, parts
 
 
 def submission_base(arrival: Arrival, submission_id: int, ingested_at: datetime, run_id: str) -> dict[str, Any]:
@@ -118,6 +124,10 @@ def value_row(submission_id: int, period_code: str | None, value: AcceptedValue)
         "sheet_name": value.sheet_name,
         "cell_ref": value.cell_ref,
     }
+
+
+def part_row(submission_id: int, period_code: str | None, part: AcceptedPart) -> dict[str, Any]:
+    return {"submission_id": submission_id, "period_code": period_code} | part._asdict()
 
 
 def finding_row(

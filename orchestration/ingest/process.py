@@ -12,6 +12,7 @@ from datetime import date
 from typing import Mapping
 
 from orchestration.ingest.findings import Finding
+from orchestration.ingest.disaggregation_checks import AcceptedPart
 from orchestration.ingest.identity_checks import AcceptedValue, check_submission
 from orchestration.ingest.submission_parser import declared_identity, find_header, parse_submission
 from orchestration.lib.periods import PeriodError, parse_period
@@ -31,6 +32,7 @@ class FileOutcome:
     table_sheet: str | None = None
     values_read: int = 0
     values_rejected: int = 0
+    parts: tuple[AcceptedPart, ...] = ()  # disaggregations loaded
 
     @property
     def intake_status(self) -> str:
@@ -73,7 +75,7 @@ def process_file(
         workbook = read_received_workbook(file_name, size_bytes, content, limits)
         if isinstance(workbook, FileRejection):
             return _rejected(workbook)
-        parsed = parse_submission(workbook.sheets, file_name)
+        parsed = parse_submission(workbook.sheets, file_name, registry.disaggregation_headers)
         if isinstance(parsed, FileRejection):
             identity = declared_identity(workbook.sheets, find_header(workbook.sheets))
             return _rejected(parsed, {name: field.value for name, field in identity.items()})
@@ -93,4 +95,5 @@ def process_file(
         table_sheet=parsed.table_sheet,
         values_read=checked.values_read,
         values_rejected=checked.values_rejected,
+        parts=checked.parts,
     )

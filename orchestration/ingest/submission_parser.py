@@ -2,7 +2,9 @@
 
 The layout is the one the submission contract describes, but filled in by hand: labels typed with
 or without diacritics, values after a colon or in a cell further right, titles and merged cells
-above the table, section rows and a signature block around it. The parser only reads; whether
+above the table, section rows and a signature block around it. A workbook may hold several
+tables (a section per sheet, or one under another): each is read from its own header row, and
+its value area may be split into a total and disaggregation columns (`table_columns`). The parser only reads; whether
 the codes exist and the values make sense is `identity_checks`' job.
 """
 
@@ -14,7 +16,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from orchestration.ingest.numbers import FORMULA_WITHOUT_VALUE, ParsedNumber, parse_number
+from orchestration.ingest.table_columns import TableColumns, table_columns
 from orchestration.ingest.text import cell_text, label_key
+from orchestration.lib.disaggregations import OptionHeaders
 from orchestration.lib.workbook.locations import cell_ref
 from orchestration.lib.workbook.reader import Sheet
 from orchestration.lib.workbook.rejections import FileRejection, reject
@@ -31,7 +35,9 @@ IDENTITY_LABELS = {
     "nguoi lap bao cao": "preparer",
 }
 CODE_HEADERS = frozenset({"ma chi so"})
-VALUE_HEADERS = frozenset({"gia tri", "so lieu", "ket qua"})
+# The value is the total: headed Giá trị / Số liệu / Kết quả, or Tổng số / Tổng / Cộng when split.
+VALUE_HEADERS = frozenset({"gia tri", "so lieu", "ket qua", "tong so", "tong", "cong", "tong cong"})
+NO_OPTIONS = OptionHeaders({})
 AREA_HEADERS = frozenset({"ma dia ban"})
 
 # Indicator and area codes are ASCII identifiers; text that is not one is a title or signature line.
@@ -45,6 +51,24 @@ class IdentityField:
     cell_ref: str
 
 
+class SubmittedPart(NamedTuple):
+    """A disaggregation cell of an indicator row: one option of a dimension (Nữ, Dưới 15 tuổi)."""
+
+    dimension_code: str
+    option_code: str
+    number: ParsedNumber
+    cell_ref: str
+
+
+@dataclass(frozen=True)
+class UnknownColumn:
+    """A column under a table holding something that is neither a label nor a figure we know."""
+
+    sheet_name: str
+    header: str  # as written, '' when the column has no header
+    cell_refs: tuple[str, ...]  # its non-empty cells on indicator rows
+
+
 class SubmittedRow(NamedTuple):
     """A NamedTuple, not a frozen dataclass: one is made per table row, at half the cost."""
 
@@ -54,6 +78,7 @@ class SubmittedRow(NamedTuple):
     sheet_name: str
     cell_ref: str  # the value cell
     area_cell_ref: str | None = None
+    parts: tuple[SubmittedPart, ...] = ()  # the row's disaggregation cells that hold something
 
 
 @dataclass(frozen=True)
@@ -68,6 +93,7 @@ class ParsedSubmission:
     # 'Mã đơn vị' cells elsewhere in the workbook naming another unit than `unit_code`: a second
     # identity block, pasted from another unit's report. Whose figures these are cannot be told.
     other_unit_codes: tuple[IdentityField, ...] = ()
+    unknown_columns: tuple[UnknownColumn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,8 +105,12 @@ class TableHeader:
     area_column: int | None
 
 
-def parse_submission(sheets: tuple[Sheet, ...], file_name: str) -> ParsedSubmission | FileRejection:
-    header = find_header(sheets)
+def parse_submission(
+    sheets: tuple[Sheet, ...], file_name: str, options: OptionHeaders = NO_OPTIONS
+) -> ParsedSubmission | FileRejection:
+    """`options`: the disaggregation headers of the catalogue (`Registry.disaggregation_headers`)."""
+    headers = find_headers(sheets)
+    header = headers[0] if headers else None
     first = sheets[0]
     identity = declared_identity(sheets, header)
     if "unit_code" not in identity and "period" not in identity:
@@ -120,6 +150,14 @@ def parse_submission(sheets: tuple[Sheet, ...], file_name: str) -> ParsedSubmiss
             "use the template and do not rename or delete the header columns.",
         )
     table = sheets[header.sheet_index]
+    rows: list[SubmittedRow] = []
+    unknown: list[UnknownColumn] = []
+    for index, table_header in enumerate(headers):
+        following = headers[index + 1] if index + 1 < len(headers) else None
+        end = following.row if following is not None and following.sheet_index == table_header.sheet_index else None
+        table_rows, table_unknown = read_table(sheets[table_header.sheet_index], table_header, options, end)
+        rows += table_rows
+        unknown += table_unknown
     return ParsedSubmission(
         unit_code=identity["unit_code"],
         period=identity["period"],
@@ -127,8 +165,9 @@ def parse_submission(sheets: tuple[Sheet, ...], file_name: str) -> ParsedSubmiss
         report_date=identity.get("report_date"),
         preparer=identity.get("preparer"),
         table_sheet=table.name,
-        rows=read_rows(table, header),
+        rows=tuple(rows),
         other_unit_codes=other_unit_codes(sheets, identity["unit_code"]),
+        unknown_columns=tuple(unknown),
     )
 
 
@@ -187,8 +226,18 @@ def _labelled_values(sheet: Sheet, row_limit: int) -> Iterator[tuple[str, Identi
 
 
 def find_header(sheets: tuple[Sheet, ...]) -> TableHeader | None:
-    """The first row, on the first sheet that has one, naming both a code and a value column.
-    With several value columns the leftmost is taken: templates put the reported figure first."""
+    """The first table's header: its sheet holds the identity when the first sheet does not."""
+    return next(_headers(sheets), None)
+
+
+def find_headers(sheets: tuple[Sheet, ...]) -> list[TableHeader]:
+    """Every table of the workbook, in sheet and row order."""
+    return list(_headers(sheets))
+
+
+def _headers(sheets: tuple[Sheet, ...]) -> Iterator[TableHeader]:
+    """Rows naming both a code and a value column. With several value columns the leftmost is
+    taken: templates put the reported figure (the total) first."""
     for sheet_index, sheet in enumerate(sheets):
         for row_index, row in enumerate(sheet.rows):
             folded = [label_key(v) if type(v) is str else "" for v in row]
@@ -197,16 +246,22 @@ def find_header(sheets: tuple[Sheet, ...]) -> TableHeader | None:
             code_column = _first_column(folded, CODE_HEADERS)
             value_column = _first_column(folded, VALUE_HEADERS)
             assert code_column is not None and value_column is not None
-            return TableHeader(sheet_index, row_index, code_column, value_column, _first_column(folded, AREA_HEADERS))
-    return None
+            yield TableHeader(sheet_index, row_index, code_column, value_column, _first_column(folded, AREA_HEADERS))
 
 
-def read_rows(sheet: Sheet, header: TableHeader) -> tuple[SubmittedRow, ...]:
-    """Rows with an indicator code. A code cell holding prose (section title, signature block) is
-    skipped, unless a number sits in its value cell: a figure is never dropped without a finding."""
+def read_table(
+    sheet: Sheet, header: TableHeader, options: OptionHeaders, end: int | None = None
+) -> tuple[list[SubmittedRow], list[UnknownColumn]]:
+    """Rows with an indicator code, up to the next table's header (`end`). A code cell holding
+    prose (section title, signature block) is skipped, unless a number sits in its value cell: a
+    figure is never dropped without a finding. Cells of unknown columns on indicator rows are
+    gathered per column, to be reported."""
     rows = []
     code_column, value_column, area_column = header.code_column, header.value_column, header.area_column
-    for row_index in range(header.row + 1, len(sheet.rows)):
+    known = frozenset(c for c in (code_column, value_column, area_column) if c is not None)
+    columns = table_columns(sheet, header.row, known, options)
+    unknown_cells: dict[int, list[str]] = {}
+    for row_index in range(header.row + 1, len(sheet.rows) if end is None else end):
         row = sheet.rows[row_index]  # ragged: a row ends at its last filled cell
         code = cell_text(row[code_column]) if code_column < len(row) else None
         if code is None:
@@ -218,6 +273,10 @@ def read_rows(sheet: Sheet, header: TableHeader) -> tuple[SubmittedRow, ...]:
         if not _CODE_SHAPE.fullmatch(code) and number.status != "value":
             continue
         area = cell_text(row[area_column]) if area_column is not None and area_column < len(row) else None
+        for column in range(len(row)):
+            if column not in known and row[column] is not None and columns.is_unknown(column) \
+                    and cell_text(row[column]) is not None:
+                unknown_cells.setdefault(column, []).append(cell_ref(row_index, column))
         rows.append(
             SubmittedRow(
                 indicator_code=code,
@@ -226,9 +285,24 @@ def read_rows(sheet: Sheet, header: TableHeader) -> tuple[SubmittedRow, ...]:
                 sheet_name=sheet.name,
                 cell_ref=cell_ref(row_index, header.value_column),
                 area_cell_ref=cell_ref(row_index, header.area_column) if area else None,
+                parts=_parts(sheet, row, row_index, columns),
             )
         )
-    return tuple(rows)
+    unknown = [UnknownColumn(sheet.name, columns.headers.get(column, ""), tuple(cells))
+               for column, cells in sorted(unknown_cells.items())]
+    return rows, unknown
+
+
+def _parts(sheet: Sheet, row: tuple, row_index: int, columns: TableColumns) -> tuple[SubmittedPart, ...]:
+    """Disaggregation cells read with the same number rules as the total; empty ones are left out."""
+    parts = []
+    for column, (dimension_code, option_code) in columns.options.items():
+        number = parse_number(row[column] if column < len(row) else None)
+        if number.status == "not_reported" and cell_ref(row_index, column) in sheet.formulas_without_value:
+            number = FORMULA_WITHOUT_VALUE
+        if number.has_content:
+            parts.append(SubmittedPart(dimension_code, option_code, number, cell_ref(row_index, column)))
+    return tuple(parts)
 
 
 def _next_value_to_the_right(row: tuple, column: int) -> tuple[int, str] | None:

@@ -51,6 +51,20 @@ SUBMISSION_TABLES_DDL = {
             sheet_name      varchar not null,
             cell_ref        varchar not null   -- A1 notation of the value cell
         )""",
+    "submitted_disaggregations": """
+        create table if not exists raw.submitted_disaggregations (
+            submission_id   bigint not null,
+            org_unit_code   varchar not null,  -- as for its total: the unit, or the area on the row
+            period_code     varchar not null,
+            indicator_code  varchar not null,
+            dimension_code  varchar not null,  -- SEX, AGE (disaggregation_options.csv)
+            option_code     varchar not null,  -- SEX_FEMALE, AGE_UNDER_15 ...
+            value           double not null,
+            value_text      varchar,           -- the cell as typed, when it was text
+            sheet_name      varchar not null,
+            cell_ref        varchar not null,  -- A1 notation of the disaggregation cell
+            total_cell_ref  varchar            -- the total it was checked against; null = none given
+        )""",
     "ingest_findings": """
         create table if not exists raw.ingest_findings (
             submission_id   bigint not null,

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Mapping
 
+from orchestration.lib.disaggregations import OptionHeaders, option_headers
+
 UnitType = Literal[
     "province",            # the province as an administrative area (QN)
     "district",            # district-level area, ends 2025-06-30
@@ -201,6 +203,11 @@ class Registry:
         dimensions = {link.dimension_code for link in self.indicator_disaggregations
                       if link.indicator_code == indicator_code}
         return tuple(option for option in self.disaggregation_options if option.dimension_code in dimensions)
+
+    @functools.cached_property
+    def disaggregation_headers(self) -> OptionHeaders:
+        """Folded once per registry: the parser asks for every column of every file."""
+        return option_headers(self.disaggregation_options)
 
     def frequencies_of(self, unit_type: str) -> frozenset[str]:
         return frozenset(o.frequency for o in self.obligations_of(unit_type))
