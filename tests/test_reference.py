@@ -153,6 +153,14 @@ BROKEN_LINES = [
     ("public_holidays.csv", "2025-02-08", "2025-02-10,Làm bù,compensatory_working_day", "Saturday or Sunday"),
     ("public_holidays.csv", "2025-05-02", "2025-05-03,Nghỉ bù,compensatory_day_off", "must be a weekday"),
     ("public_holidays.csv", "2026-01-01", "2025-09-02,Quốc khánh,holiday", "duplicate day"),
+    ("disaggregation_options.csv", "SEX,exhaustive,SEX_FEMALE", "SEX,partial,SEX_FEMALE,Nữ,Female,Nữ",
+     "'exhaustive' on line 2"),
+    ("disaggregation_options.csv", "AGE,partial,AGE_60_PLUS",
+     "AGE,partial,AGE_60_PLUS,Cao tuổi,Elderly,Trong đó: nữ", "already names option 'SEX_FEMALE'"),
+    ("disaggregation_options.csv", "AGE,partial,AGE_UNDER_15", "AGE,some,AGE_UNDER_15,Trẻ,Children,Trẻ em", "'some'"),
+    ("indicator_disaggregations.csv", "DENGUE_CASES,", "DENGUE_CASE,AGE", "'DENGUE_CASE' is not a reported"),
+    ("indicator_disaggregations.csv", "MEASLES_CASES,", "MEASLES_CASES,AGES", "dimension 'AGES'"),
+    ("indicator_disaggregations.csv", "LIVE_BIRTHS,", "BEDS_PER_10K,SEX", "not a reported indicator"),
 ]
 
 
