@@ -159,13 +159,14 @@ def _cell_problem(cell: _Cell, code: str, carried: Mapping, file_name: str) -> F
             "leave this cell empty; if the indicator should be split this way, ask the health department to add it "
             "to the catalogue.", **at,
         )
-    if number.status != "value" or number.problem == "percent_sign":
+    if number.status != "value" or number.problem == "percent_sign" or number.value < 0 \
+            or not float(number.value).is_integer():
         return finding(
             "ING_UNPARSEABLE_VALUE", "error", file_name,
-            f"số liệu phân tổ '{number.text}' ({part.option_code}) của chỉ số '{code}' không phải là số đếm; "
-            "ô không được nhận.",
-            f"the disaggregated figure '{number.text}' ({part.option_code}) of indicator '{code}' is not a count; "
-            "the cell is rejected.",
+            f"số liệu phân tổ '{_shown(cell)}' ({part.option_code}) của chỉ số '{code}' không phải là số đếm "
+            "(số nguyên không âm); ô không được nhận.",
+            f"the disaggregated figure '{_shown(cell)}' ({part.option_code}) of indicator '{code}' is not a count "
+            "(a whole number, not negative); the cell is rejected.",
             "nhập số theo cách viết Việt Nam (1.384), bằng chữ số 0-9, không có dấu %; để trống nếu không báo cáo.",
             "enter a number in Vietnamese notation (1.384), with the digits 0-9 and no % sign; leave it empty "
             "if not reported.", **at,
@@ -207,7 +208,8 @@ def _cells(cells: Iterable[_Cell]) -> str:
 
 
 def _shown(cell: _Cell) -> str:
-    return cell.part.number.text or _number(cell.part.number.value)
+    number = cell.part.number
+    return number.text or (_number(number.value) if number.value is not None else "")
 
 
 def _number(value: float) -> str:

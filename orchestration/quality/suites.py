@@ -212,6 +212,10 @@ INDICATOR_VALUE_COLUMNS = (
     "period_type", "org_unit_level", "months_expected", "months_present", "is_complete",
     "source_submission_id",
 )
+DISAGGREGATION_COLUMNS = (
+    "indicator_code", "org_unit_code", "period_code", "period_type", "org_unit_level", "dimension_code",
+    "option_code", "value", "months_present", "source_submission_id",
+)
 SUBMISSION_COLUMNS = (
     "submission_id", "file_name", "content_hash", "org_unit_code", "period_code", "arrived_at",
     "status", "reason_vi", "reason_en",
@@ -284,6 +288,23 @@ MART_SUITES: dict[str, SuiteSpec] = {
                 _non_negative_unless_signed("value"),
                 _non_negative_unless_signed("numerator"),
                 _non_negative("denominator"),
+            ),
+        ),
+        SuiteSpec(
+            "fct_indicator_disaggregations",
+            (
+                _columns_present(DISAGGREGATION_COLUMNS),
+                _unique_together("indicator_code", "org_unit_code", "period_code", "option_code"),
+                *(_not_null(column) for column in DISAGGREGATION_COLUMNS[:8]),
+                _period_code("period_code"),
+                _in_dimension("indicator_code"),
+                _in_dimension("org_unit_code"),
+                _in_dimension("period_code"),
+                _in_set("period_type", PERIOD_TYPES),
+                _in_set("org_unit_level", ("facility", "area")),
+                # Every split is a count of people (visits, births, children, cases): the intake
+                # refuses a negative or fractional one.
+                _non_negative("value"),
             ),
         ),
         SuiteSpec(

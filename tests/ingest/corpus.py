@@ -29,6 +29,7 @@ from bad_files import (
     write_xlsx_with_formulas,
 )
 from ingest_builders import SHEET, report_rows, write_csv, write_ods, write_report, write_xlsx
+from split_corpus import split_cases
 from orchestration.lib.workbook.limits import MIB, IntakeLimits
 
 CORPUS_LIMITS = IntakeLimits(max_file_bytes=256 * 1024, max_uncompressed_bytes=4 * MIB, max_zip_entries=100,
@@ -54,6 +55,8 @@ class Case:
     unit_code: str | None = None
     period_code: str | None = None
     values: dict[str, float] = field(default_factory=dict)  # indicator -> value loaded
+    # (indicator, option) -> (value, cell) of each disaggregation loaded (split_corpus.py)
+    parts: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
 
     @property
     def reason_code(self) -> str | None:
@@ -206,6 +209,7 @@ def corpus_cases(today: date) -> list[Case]:
              "quarantined", _file_level("ING_LIMIT_ROWS")),
         Case("s11_long.csv", lambda p: write_csv(p, report_rows() + [["ghi chú"]] * CORPUS_LIMITS.max_rows),
              "quarantined", _file_level("ING_LIMIT_ROWS", "s11_long")),
+        *split_cases(Case),
     ]
 
 

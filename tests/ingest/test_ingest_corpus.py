@@ -67,6 +67,16 @@ def test_good_values_of_every_accepted_file_are_loaded_exactly(ingested):
         assert loaded == case.values, case.file_name
 
 
+def test_disaggregations_of_every_accepted_file_are_loaded_exactly_with_their_cell(ingested):
+    _, cases, _, connection = ingested
+    parts = table(connection, "select s.file_name, d.indicator_code, d.option_code, d.value, d.sheet_name, d.cell_ref "
+                              "from raw.submitted_disaggregations d join raw.submissions s using (submission_id)")
+    for case in cases:
+        loaded = {(p["indicator_code"], p["option_code"]): (p["value"], p["cell_ref"])
+                  for p in parts if p["file_name"] == case.file_name}
+        assert loaded == case.parts, case.file_name
+
+
 def test_every_file_is_archived_byte_for_byte_under_its_hash(ingested):
     root, _, _, connection = ingested
     for entry in table(connection, "select inbox_path, content_hash, archive_path from raw.submissions"):
