@@ -136,3 +136,25 @@ def test_byte_identical_copies_are_duplicates_and_never_counted_twice(published)
     [province] = rows(connection, "select value from marts.fct_indicator_values where org_unit_code = 'QN' "
                                   "and period_code = '202509' and indicator_code = 'OPD_VISITS'")
     assert province["value"] == 1100.0
+
+
+def test_every_loaded_split_is_published_with_its_file_and_held_ones_are_not(published):
+    connection, cases, _, _ = published
+    published_parts = rows(connection, "select s.file_name, d.indicator_code, d.option_code, d.value "
+                                       "from marts.fct_indicator_disaggregations d join marts.fct_submissions s "
+                                       "on d.source_submission_id = s.submission_id")
+    for case in cases:
+        found = {(p["indicator_code"], p["option_code"]): p["value"] for p in published_parts
+                 if p["file_name"] == case.file_name}
+        assert found == {key: value for key, (value, _) in case.parts.items()}, case.file_name
+
+
+def test_splits_add_up_over_facilities_and_months_like_their_totals(published):
+    """Nữ of OPD_VISITS in January 2025: d01 600 + d02 1.100 + d03 500 + d04 950 + d06 400 (d09's
+    split does not add up and is held); the quarter adds d11's March 120."""
+    connection, _, _, _ = published
+    found = {r["period_code"]: r["value"] for r in rows(
+        connection, "select period_code, value from marts.fct_indicator_disaggregations where org_unit_code = 'QN' "
+                    "and indicator_code = 'OPD_VISITS' and option_code = 'SEX_FEMALE' "
+                    "and period_code in ('202501', '2025Q1')")}
+    assert found == {"202501": 3550.0, "2025Q1": 3670.0}
