@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from orchestration.lib.obligations import areas_reported_on, indicators_owed, owing_units
 from orchestration.lib.periods import Period, period_label
-from orchestration.lib.registry import Registry
+from orchestration.lib.registry import DisaggregationOption, Registry
 
 HEADER = ["STT", "Mã chỉ số", "Tên chỉ số", "Đơn vị tính", "Mã địa bàn", "Giá trị", "Ghi chú"]
 VALUE_COLUMN = HEADER.index("Giá trị") + 1
@@ -27,9 +27,18 @@ INSTRUCTIONS_VI = [
     "1. Không sửa mã đơn vị, kỳ báo cáo, mã chỉ số và mã địa bàn đã điền sẵn.",
     "2. Chỉ nhập số vào cột 'Giá trị' (ô tô vàng). Số thập phân dùng dấu phẩy theo cách gõ của máy.",
     "3. Chỉ số không có số liệu: để trống. Chỉ số không áp dụng cho đơn vị: ghi 'x' vào cột 'Ghi chú'.",
-    "4. Điền Ngày báo cáo và Người lập biểu, lưu tệp và gửi về Sở Y tế đúng hạn.",
-    "5. Nếu cần sửa số liệu đã gửi, gửi lại toàn bộ tệp: tệp gửi sau cùng sẽ thay thế tệp trước.",
+    "4. Cột phân tổ (Nam, Nữ, Trẻ em dưới 15 tuổi ...) sau cột 'Ghi chú': nhập phần của tổng số ở ô tô vàng; "
+    "Nam + Nữ phải bằng tổng số, mỗi nhóm tuổi không lớn hơn tổng số. Không có số liệu phân tổ: để trống.",
+    "5. Điền Ngày báo cáo và Người lập biểu, lưu tệp và gửi về Sở Y tế đúng hạn.",
+    "6. Nếu cần sửa số liệu đã gửi, gửi lại toàn bộ tệp: tệp gửi sau cùng sẽ thay thế tệp trước.",
 ]
+
+
+def owed_options(registry: Registry, rows: list["TemplateRow"]) -> list[DisaggregationOption]:
+    """The disaggregation columns a unit owes: every option of the indicators on its form, in
+    catalogue order, each after the 'Ghi chú' column headed by its Vietnamese name."""
+    carried = {option for row in rows for option in registry.options_of(row.indicator_code)}
+    return [option for option in registry.disaggregation_options if option in carried]
 
 
 @dataclass(frozen=True)
@@ -71,10 +80,13 @@ def write_blank_workbook(registry: Registry, unit_code: str, period: Period, pat
     for offset, (label, value) in enumerate(identity, start=3):
         sheet.cell(row=offset, column=1, value=label).font = Font(bold=True)
         sheet.cell(row=offset, column=3, value=value)
-    for column, title in enumerate(HEADER, start=1):
+    rows = template_rows(registry, unit_code, period)
+    options = owed_options(registry, rows)
+    option_columns = {option.option_code: len(HEADER) + index for index, option in enumerate(options, start=1)}
+    titles = HEADER + [option.name_vi for option in options]
+    for column, title in enumerate(titles, start=1):
         sheet.cell(row=HEADER_ROW, column=column, value=title).font = Font(bold=True)
 
-    rows = template_rows(registry, unit_code, period)
     for number, row in enumerate(rows, start=1):
         indicator = registry.indicators[row.indicator_code]
         excel_row = HEADER_ROW + number
@@ -85,6 +97,10 @@ def write_blank_workbook(registry: Registry, unit_code: str, period: Period, pat
         value_cell.fill = INPUT_FILL
         value_cell.protection = Protection(locked=False)
         sheet.cell(row=excel_row, column=len(HEADER)).protection = Protection(locked=False)
+        for option in registry.options_of(row.indicator_code):
+            split_cell = sheet.cell(row=excel_row, column=option_columns[option.option_code])
+            split_cell.fill = INPUT_FILL
+            split_cell.protection = Protection(locked=False)
 
     if rows:
         column_letter = openpyxl.utils.get_column_letter(VALUE_COLUMN)
@@ -95,12 +111,24 @@ def write_blank_workbook(registry: Registry, unit_code: str, period: Period, pat
         )
         numbers_only.add(f"{column_letter}{HEADER_ROW + 1}:{column_letter}{HEADER_ROW + len(rows)}")
         sheet.add_data_validation(numbers_only)
+    if rows and options:
+        first, last = (openpyxl.utils.get_column_letter(c) for c in (len(HEADER) + 1, len(HEADER) + len(options)))
+        whole_numbers = DataValidation(
+            type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+            showErrorMessage=True, errorTitle="Chỉ nhập số nguyên",
+            error="Ô phân tổ chỉ nhận số nguyên không âm, không lớn hơn tổng số. / A disaggregation cell accepts "
+                  "whole non-negative numbers, at most the total.",
+        )
+        whole_numbers.add(f"{first}{HEADER_ROW + 1}:{last}{HEADER_ROW + len(rows)}")
+        sheet.add_data_validation(whole_numbers)
     for row_offset in (4, 5):
         sheet.cell(row=row_offset + 2, column=3).protection = Protection(locked=False)
     # Protection without a password keeps codes from being edited by accident, not by intent.
     sheet.protection.sheet = True
     for column, width in zip("ABCDEFG", (6, 24, 48, 14, 14, 16, 24)):
         sheet.column_dimensions[column].width = width
+    for column in option_columns.values():
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = 16
 
     guide = workbook.create_sheet("Hướng dẫn")
     for line in INSTRUCTIONS_VI:

@@ -122,3 +122,29 @@ def test_the_command_refuses_a_period_no_template_exists_for(tmp_path, period):
     assert completed.returncode == 2
     assert "kỳ" in completed.stderr.lower() and "period" in completed.stderr.lower()
     assert not any(tmp_path.iterdir())
+
+
+def test_a_template_carries_the_splits_the_unit_owes_and_they_round_trip(tmp_path):
+    """A commune station owes OPD_VISITS (by sex, and of which by age), LIVE_BIRTHS and IMM_FULL_U1
+    (by sex): its form has those columns after 'Ghi chú', input cells only where an indicator is split."""
+    period = parse_period("202511")
+    path = write_blank_workbook(REGISTRY, "QN-TYT-HAILANG", period, tmp_path / "inbox" / "tyt.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Báo cáo"]
+    titles = [c.value for c in sheet[HEADER_ROW]]
+    assert titles == HEADER + ["Nam", "Nữ", "Trẻ em dưới 15 tuổi", "Người từ 60 tuổi trở lên"]
+    row_of = {sheet.cell(row=r, column=CODE_COLUMN).value: r for r in range(HEADER_ROW + 1, sheet.max_row + 1)}
+    split = {"Nam": 40, "Nữ": 60, "Trẻ em dưới 15 tuổi": 30, "Người từ 60 tuổi trở lên": 25}
+    sheet.cell(row=row_of["OPD_VISITS"], column=VALUE_COLUMN, value=100)
+    for title, value in split.items():
+        sheet.cell(row=row_of["OPD_VISITS"], column=titles.index(title) + 1, value=value)
+    assert sheet.cell(row=row_of["LIVE_BIRTHS"], column=titles.index("Nữ") + 1).protection.locked is False
+    assert sheet.cell(row=row_of["LIVE_BIRTHS"], column=titles.index("Trẻ em dưới 15 tuổi") + 1).protection.locked
+    workbook.save(path)
+
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
+        ingest_inbox(tmp_path / "inbox", tmp_path / "archive", connection, REGISTRY, "t", date.today())
+        parts = connection.execute("select option_code, value from raw.submitted_disaggregations").fetchall()
+        findings = connection.execute("select rule_code from raw.ingest_findings").fetchall()
+    assert findings == []
+    assert dict(parts) == {"SEX_MALE": 40, "SEX_FEMALE": 60, "AGE_UNDER_15": 30, "AGE_60_PLUS": 25}
