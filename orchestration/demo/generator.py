@@ -19,6 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
+from orchestration.demo.forms import unit_forms
 from orchestration.demo.layout import Habits, build_workbook, unit_habits
 from orchestration.demo.schedule import PlannedReport, plan_reports
 from orchestration.demo.values import DemoValues
@@ -108,6 +109,7 @@ def generate_demo_province(inbox_dir: Path, registry: Registry, first_month: str
     values, calendar = DemoValues(registry, seed), WorkingCalendar(registry.holidays)
     habits = {code: unit_habits(random.Random(f"{seed}:{code}:habits"))
               for code in dict.fromkeys(report.unit.code for report in reports)}
+    forms = {code: unit_forms(random.Random(f"{seed}:{code}:forms")) for code in habits}
     descriptive = _unique_descriptive_units(registry, habits)
     inbox_dir = Path(inbox_dir)
     inbox_dir.mkdir(parents=True, exist_ok=True)
@@ -115,7 +117,9 @@ def generate_demo_province(inbox_dir: Path, registry: Registry, first_month: str
     for report in reports:
         rng = random.Random(f"{seed}:{report.unit.code}:{report.period.code}:file")
         arrived = min(arrival_time(calendar, report.period.end, rng), now)
-        workbook = build_workbook(report, values.values(report), registry, habits[report.unit.code], rng, arrived.date())
+        split_rng = random.Random(f"{seed}:{report.unit.code}:{report.period.code}:splits")
+        workbook = build_workbook(report, values.values(report), registry, habits[report.unit.code], rng,
+                                  arrived.date(), forms[report.unit.code], split_rng)
         path = inbox_dir / file_name(report, report.unit.code in descriptive)
         save_reproducibly(workbook, path, arrived)
         os.utime(path, (arrived.timestamp(), arrived.timestamp()))

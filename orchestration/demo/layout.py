@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from orchestration.demo.forms import NO_SPLITS, SECOND_TABLE_TITLE, SPELLINGS, FormHabits, split_options, split_values
 from orchestration.demo.schedule import PlannedReport
 from orchestration.lib.periods import Period, number_in_year, period_label
 from orchestration.lib.registry import Registry
@@ -174,22 +175,49 @@ def _identity(out: _Sheet, items: list[tuple[str, str]], habits: Habits) -> None
         out.next()
 
 
-def _table(out: _Sheet, report: PlannedReport, values: dict[tuple[str, str], int], registry: Registry,
-           habits: Habits, rng: random.Random, position: dict[str, int]) -> None:
-    by_area = bool(report.area_codes)
+def _header(out: _Sheet, habits: Habits, form: FormHabits, position: dict[str, int], splits: dict[str, int]) -> None:
+    """The table's header row; with a split value area the total gets its own header and the
+    options theirs, under a spanning "Trong đó" row when the unit's form has one."""
     for name, column in position.items():
-        header = habits.value_header if name == "value" else HEADERS[name]
+        header = (form.total_header if splits else habits.value_header) if name == "value" else HEADERS[name]
         out.put(column, header.upper() if habits.upper_header else header, bold=True)
         out.sheet.column_dimensions[get_column_letter(column)].width = 44 if name == "name" else 14
+    if not splits:
+        out.next()
+        return
+    if form.of_which_row:
+        out.merged(min(splits.values()), max(splits.values()), "Trong đó", bold=True)
+        out.next()
+    for option_code, column in splits.items():
+        out.put(column, SPELLINGS[form.spelling][option_code], bold=True)
+        out.sheet.column_dimensions[get_column_letter(column)].width = 14
     out.next()
+
+
+def _table(out: _Sheet, report: PlannedReport, values: dict[tuple[str, str], int], registry: Registry,
+           habits: Habits, rng: random.Random, position: dict[str, int], form: FormHabits = NO_SPLITS,
+           split_rng: random.Random | None = None) -> None:
+    """`split_rng` draws the split figures, apart from `rng` so that every other choice stays the same."""
+    by_area = bool(report.area_codes)
+    options = split_options(registry, report.indicator_codes) if form.splits and not by_area else []
+    splits = {option.option_code: out.last + 1 + index for index, option in enumerate(options)}
+    _header(out, habits, form, position, splits)
     owners = report.area_codes or (report.unit.code,)
     rows = [(owner, code) for owner in owners for code in report.indicator_codes]
     section_of = {(owner, code): AREA_SECTIONS[registry.org_units[owner].unit_type] if by_area
                   else SECTIONS.get(code, "CHỈ SỐ KHÁC") for owner, code in rows}
     sections = list(dict.fromkeys(section_of.values()))
     rows.sort(key=lambda row: sections.index(section_of[row]))
+    second = sections[-1] if form.second_table and not by_area and len(sections) > 1 else None
     current = None
     for number, (owner, code) in enumerate(rows, start=1):
+        if second is not None and section_of[(owner, code)] == second and current != second:
+            # A second table, one under the other as forms put their annexes: title, header again.
+            out.next()
+            out.put(position["name"], f"{SECOND_TABLE_TITLE}: {second}", bold=True)
+            out.next()
+            _header(out, habits, form, position, splits)
+            current = second
         if habits.sections and section_of[(owner, code)] != current:
             if current is not None and habits.blank_between_sections:
                 out.next()
@@ -198,6 +226,7 @@ def _table(out: _Sheet, report: PlannedReport, values: dict[tuple[str, str], int
                 out.put(position["stt"], ROMAN[sections.index(current) % len(ROMAN)])
             out.put(position["name"], current, bold=True)
             out.next()
+        current = section_of[(owner, code)]
         indicator, value = registry.indicators[code], values[(owner, code)]
         note = registry.org_units[owner].name_vi if by_area else (rng.choice(NOTES) if rng.random() < 0.08 else None)
         cells = {"stt": number, "name": indicator.name_vi, "unit": indicator.unit_of_measure_vi, "area": owner,
@@ -207,6 +236,9 @@ def _table(out: _Sheet, report: PlannedReport, values: dict[tuple[str, str], int
             out.put(column, cells[name])
         if habits.thousands_format and isinstance(cells["value"], int):
             out.sheet.cell(out.row, position["value"]).number_format = "#,##0"
+        if splits and split_rng is not None:
+            for option_code, figure in split_values(registry, code, value, split_rng).items():
+                out.put(splits[option_code], figure)
         out.next()
 
 
@@ -225,8 +257,10 @@ def _signatures(out: _Sheet, left: int, right: int, habits: Habits, report_day: 
 
 
 def build_workbook(report: PlannedReport, values: dict[tuple[str, str], int], registry: Registry,
-                   habits: Habits, rng: random.Random, report_day: date) -> Workbook:
-    """The workbook for one report; `rng` drives the per-file choices, `habits` the per-unit ones."""
+                   habits: Habits, rng: random.Random, report_day: date, form: FormHabits = NO_SPLITS,
+                   split_rng: random.Random | None = None) -> Workbook:
+    """The workbook for one report; `rng` drives the per-file choices, `habits` and `form` the
+    per-unit ones, `split_rng` the split figures."""
     columns = [name for name in ("stt", "name", "unit", "area", "code", "value", "note")
                if name in ("name", "code", "value", *habits.optional_columns) or (name == "area" and report.area_codes)]
     position = {name: habits.first_column + index for index, name in enumerate(columns)}
@@ -243,7 +277,7 @@ def build_workbook(report: PlannedReport, values: dict[tuple[str, str], int], re
         items.append(("preparer", habits.preparer))
     _identity(out, items, habits)
     out.next()
-    _table(out, report, values, registry, habits, rng, position)
+    _table(out, report, values, registry, habits, rng, position, form, split_rng)
     # The signature block stays clear of the code and value columns, as on the printed form.
     _signatures(out, position["name"], position["code"] + 2, habits, report_day)
     return workbook

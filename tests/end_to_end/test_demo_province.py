@@ -136,3 +136,24 @@ def indicator_values_digest(connection) -> tuple[int, str]:
 
 def test_published_numbers_equal_the_recorded_digest(published):
     assert indicator_values_digest(published) == RECORDED_INDICATOR_VALUES
+
+
+def published_split(connection, indicator: str, unit: str, period: str, option: str) -> float:
+    [(value,)] = connection.execute(
+        "select value from marts.fct_indicator_disaggregations "
+        "where indicator_code = ? and org_unit_code = ? and period_code = ? and option_code = ?",
+        [indicator, unit, period, option],
+    ).fetchall()
+    return value
+
+
+@pytest.mark.parametrize(("indicator", "option", "months", "period"), [
+    ("OPD_VISITS", "SEX_FEMALE", {"202503"}, "202503"),
+    ("OPD_VISITS", "AGE_UNDER_15", {"202507", "202508", "202509"}, "2025Q3"),
+    ("LIVE_BIRTHS", "SEX_MALE", {f"2025{m:02d}" for m in range(1, 13)}, "2025"),
+])
+def test_province_split_equals_the_sum_of_split_cells(published, oracle, indicator, option, months, period):
+    """Summed over facilities and months straight from the workbooks' split columns."""
+    expected = sum(w.splits.get((w.unit_code, indicator, option), 0.0) for w in oracle if w.period_code in months)
+    assert expected > 0
+    assert published_split(published, indicator, "QN", period, option) == expected
