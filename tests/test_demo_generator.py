@@ -58,6 +58,8 @@ class ReadBack:
     rows: list[list]
     header_row: int
     values: dict[tuple[str, str], int]  # (area or unit, indicator) -> value
+    splits: dict[tuple[str, str], int]  # (indicator, folded split header) -> value
+    tables: int  # header rows naming 'Mã chỉ số'
 
 
 def identity(rows: list[list], label: str) -> str | None:
@@ -76,15 +78,23 @@ def read_back(path: Path) -> ReadBack:
     header_row = next(i for i, row in enumerate(rows) if "ma chi so" in [fold(c) for c in row])
     header = [fold(c) for c in rows[header_row]]
     code_at = header.index("ma chi so")
-    value_at = next(i for i, h in enumerate(header) if h in ("gia tri", "so lieu", "ket qua"))
+    value_at = next(i for i, h in enumerate(header) if h in ("gia tri", "so lieu", "ket qua", "tong so", "tong", "cong"))
     area_at = header.index("ma dia ban") if "ma dia ban" in header else None
+    # Split columns: right of the value, headed on the header row or on the "Trong đó" row under it.
+    below = rows[header_row + 1]
+    below = [fold(c) for c in below] if all(c == "" for c in below[:value_at + 1]) else [""] * len(header)
+    split_at = {i: below[i] or h for i, h in enumerate(header) if i > value_at}
+    split_at = {i: h for i, h in split_at.items() if h not in ("", "ghi chu", "trong do")}
     unit_code, typed = identity(rows[:header_row], "ma don vi"), identity(rows[:header_row], "ky bao cao")
-    values = {}
+    values, splits, tables = {}, {}, 1
     for row in rows[header_row + 1:]:
-        if row[code_at] != "":
+        if fold(row[code_at]) == "ma chi so":
+            tables += 1
+        elif row[code_at] != "":
             owner = row[area_at] if area_at is not None else unit_code
             values[(owner, row[code_at])] = number(row[value_at])
-    return ReadBack(unit_code, parse_period(typed).code, typed, rows, header_row, values)
+            splits |= {(row[code_at], h): number(row[i]) for i, h in split_at.items() if row[i] != ""}
+    return ReadBack(unit_code, parse_period(typed).code, typed, rows, header_row, values, splits, tables)
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +157,22 @@ def test_area_sources_report_every_area_active_during_the_year(demo, registry):
     assert "QN-X-HONGGAI" not in {owner for owner, _ in population_2024.values}
     insured = next(book for book in demo.values() if book.unit_code == "QN-BHXH" and book.period_code == "2025")
     assert {owner for owner, _ in insured.values} == areas
+
+
+def test_some_units_split_their_totals_consistently_and_add_a_second_table(demo):
+    """Nam + Nữ is the total, each age group at most the total; splits and second tables appear in
+    some units' reports only, as on real forms."""
+    sexes = ({"nam", "nu"}, {"nam", "trong do: nu"})
+    split_books = [book for book in demo.values() if book.splits]
+    for book in split_books:
+        for (owner, code), total in book.values.items():
+            given = {header: value for (split_code, header), value in book.splits.items() if split_code == code}
+            sex = next((pair for pair in sexes if pair <= set(given)), None)
+            if sex is not None:
+                assert sum(given[header] for header in sex) == total, (book.unit_code, code)
+            assert all(0 <= value <= total for value in given.values()), (book.unit_code, code)
+    assert 0.2 * len(demo) < len(split_books) < 0.8 * len(demo)
+    assert 0 < sum(book.tables == 2 for book in demo.values()) < 0.5 * len(demo)
 
 
 def test_values_stay_inside_the_catalogue_ranges(values, registry):
@@ -241,7 +267,7 @@ def test_calamine_finds_identity_and_table_in_every_file(demo):
         labels = {fold(str(cell).partition(":")[0]).strip(" :") for row in book.rows[:book.header_row] for cell in row}
         assert {"ma don vi", "ky bao cao"} <= labels, path.name
         header = {fold(cell) for cell in book.rows[book.header_row]}
-        assert "ma chi so" in header and header & {"gia tri", "so lieu", "ket qua"}
+        assert "ma chi so" in header and header & {"gia tri", "so lieu", "ket qua", "tong so", "tong", "cong"}
         assert book.unit_code in path.name or path.name.startswith("BaoCao_")
 
 
