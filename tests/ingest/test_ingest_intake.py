@@ -255,10 +255,10 @@ def test_an_unexpected_error_quarantines_only_that_file(warehouse, monkeypatch):
     inbox, _, connection = warehouse
     real_parse = process.parse_submission
 
-    def parse_or_explode(sheets, file_name):
+    def parse_or_explode(sheets, file_name, options):
         if file_name == "boom.xlsx":
             raise RuntimeError("reader bug")
-        return real_parse(sheets, file_name)
+        return real_parse(sheets, file_name, options)
 
     monkeypatch.setattr(process, "parse_submission", parse_or_explode)
     arrived(write_report(inbox / "boom.xlsx"), 0)
