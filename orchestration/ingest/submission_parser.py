@@ -4,8 +4,8 @@ The layout is the one the submission contract describes, but filled in by hand: 
 or without diacritics, values after a colon or in a cell further right, titles and merged cells
 above the table, section rows and a signature block around it. A workbook may hold several
 tables (a section per sheet, or one under another): each is read from its own header row, and
-its value area may be split into a total and disaggregation columns (`table_columns`). The parser only reads; whether
-the codes exist and the values make sense is `identity_checks`' job.
+its value area may be split into a total and disaggregation columns (`table_columns`). The
+parser only reads; whether the codes exist and the values make sense is `identity_checks`' job.
 """
 
 from __future__ import annotations
