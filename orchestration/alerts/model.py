@@ -103,11 +103,11 @@ def signers(units: Iterable[_Unit], province_of: Callable[[str], str | None], to
     return names
 
 
-def org_name(signers: Mapping[str | None, str], province_code: str | None) -> str:
+def org_name(names: Mapping[str | None, str], province_code: str | None) -> str:
     """The unit's own department; a unit the registry places nowhere (a code typed in a file) hears
     from the only department there is, or from "Sở Y tế" when there are several."""
-    if province_code in signers:
-        return signers[province_code]
-    if len(set(signers.values())) == 1:
-        return next(iter(signers.values()))
+    if province_code in names:
+        return names[province_code]
+    if len(set(names.values())) == 1:
+        return next(iter(names.values()))
     return DEFAULT_ORG_NAME
