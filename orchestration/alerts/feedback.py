@@ -19,7 +19,7 @@ from orchestration.alerts.annotate import AnnotatedWorkbook, NoAnnotation, annot
 from orchestration.alerts.delivery import Clock, DeliverySummary, enqueue, flush_queue
 from orchestration.alerts.diffing import plan_feedback
 from orchestration.alerts.messages import compose_feedback, compose_resolved, feedback_files
-from orchestration.alerts.model import FindingRow, UnitContact, org_name
+from orchestration.alerts.model import FindingRow, UnitContact, org_name, signers
 from orchestration.alerts.published import PublishedSnapshot
 from orchestration.alerts.rendering import ComposedEmail, build_message, usable_address
 from orchestration.alerts.store import (
@@ -67,7 +67,8 @@ def send_unit_feedback(
     plan = plan_feedback(
         published.findings, published.submissions, open_notified_findings(connection), notified_fingerprints(connection)
     )
-    signer = org_name(published.units.values(), today)
+    units = published.units
+    names = signers(units.values(), lambda code: units[code].province_code, today)
     archived = archive_paths(connection, (f.submission_id for p in plan.values() for f in p.new_findings))
     feedback = acknowledgements = told = resolved = 0
     failed: list[UnitFailure] = []
@@ -75,6 +76,7 @@ def send_unit_feedback(
     for unit_code, unit_plan in sorted(plan.items()):
         # A code typed in a file but missing from the registry still gets its outbox folder.
         unit = published.units.get(unit_code) or UnitContact(unit_code, unit_code, "unknown", None)
+        signer = org_name(names, unit.province_code)
         try:
             if unit_plan.new_findings:
                 files = feedback_files(

@@ -8,7 +8,7 @@ told again: the unit sent a new file and deserves feedback on it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -70,6 +70,7 @@ class UnitContact:
     email: str | None
     valid_from: date | None = None
     valid_to: date | None = None
+    province_code: str | None = None  # the province whose Sở Y tế writes to the unit
 
 
 class _Unit(Protocol):
@@ -81,7 +82,7 @@ class _Unit(Protocol):
 
 
 def health_departments(units: Iterable[_Unit], today: date) -> list:
-    """The Sở Y tế signs every message and receives the digest; registry and mart units both qualify."""
+    """The Sở Y tế signs its province's messages and receives its digest; registry and mart units both qualify."""
     return sorted(
         (
             unit for unit in units
@@ -93,6 +94,20 @@ def health_departments(units: Iterable[_Unit], today: date) -> list:
     )
 
 
-def org_name(units: Iterable[_Unit], today: date) -> str:
-    departments = health_departments(units, today)
-    return departments[0].name_vi if departments else DEFAULT_ORG_NAME
+def signers(units: Iterable[_Unit], province_of: Callable[[str], str | None], today: date) -> dict[str | None, str]:
+    """Province code -> the name of its Sở Y tế. A national instance holds several provinces, and a
+    unit hears from its own province's department, never from whichever comes first."""
+    names: dict[str | None, str] = {}
+    for department in health_departments(units, today):
+        names.setdefault(province_of(department.code), department.name_vi)
+    return names
+
+
+def org_name(names: Mapping[str | None, str], province_code: str | None) -> str:
+    """The unit's own department; a unit the registry places nowhere (a code typed in a file) hears
+    from the only department there is, or from "Sở Y tế" when there are several."""
+    if province_code in names:
+        return names[province_code]
+    if len(set(names.values())) == 1:
+        return next(iter(names.values()))
+    return DEFAULT_ORG_NAME

@@ -32,7 +32,8 @@ def read_published(published_db: Path) -> PublishedSnapshot:
             " from marts.fct_submissions"
         ).fetchall()
         units = connection.sql(
-            "select org_unit_code, name_vi, unit_type, email, valid_from, valid_to from marts.dim_org_units"
+            "select org_unit_code, name_vi, unit_type, email, valid_from, valid_to, province_code"
+            " from marts.dim_org_units"
             " order by org_unit_code, valid_from nulls first"
         ).fetchall()
     return PublishedSnapshot(

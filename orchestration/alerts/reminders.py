@@ -106,11 +106,16 @@ def weekly_digest(
     today: date,
     received: Mapping[tuple[str, str], date],
     open_errors: Mapping[tuple[str, str], int],
+    province: str | None,
 ) -> Digest:
     """Missing and late reports for the periods whose deadline has passed, and every unit whose latest
-    file still holds errors."""
+    file still holds errors, among the units of `province` (every unit when None)."""
+    def own(unit_code: str) -> bool:
+        return province is None or registry.province_of(unit_code) == province
+
     missing, late = [], []
-    for state in report_timeliness(registry, expected_reports(registry, candidate_periods(today)), received, today):
+    reports = [report for report in expected_reports(registry, candidate_periods(today)) if own(report.unit.code)]
+    for state in report_timeliness(registry, reports, received, today):
         line = DigestLine(state.report.unit, state.report.period, state.report.due, state.received_on,
                           state.working_days_late)
         if state.status == "missing":
@@ -120,6 +125,6 @@ def weekly_digest(
     errors = tuple(
         (registry.org_units[unit_code], period_code, count)
         for (unit_code, period_code), count in sorted(open_errors.items())
-        if unit_code in registry.org_units and count > 0
+        if unit_code in registry.org_units and count > 0 and own(unit_code)
     )
     return Digest(today, tuple(missing), tuple(late), errors)

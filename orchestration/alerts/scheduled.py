@@ -14,7 +14,7 @@ import duckdb
 from orchestration.alerts.delivery import Clock, DeliverySummary, enqueue, flush_queue
 from orchestration.alerts.diffing import open_error_counts
 from orchestration.alerts.messages import compose_deadline_notice, compose_digest
-from orchestration.alerts.model import health_departments, org_name
+from orchestration.alerts.model import health_departments, org_name, signers
 from orchestration.alerts.published import PublishedSnapshot
 from orchestration.alerts.reminders import due_notices, is_digest_day, received_dates, weekly_digest
 from orchestration.alerts.rendering import ComposedEmail, build_message, usable_address
@@ -41,21 +41,24 @@ def send_scheduled_notices(
     run_id: str | None,
 ) -> ScheduledSummary:
     ensure_alert_tables(connection)
-    signer = org_name(registry.org_units.values(), today)
-    names = {code: (i.name_vi, i.name_en) for code, i in registry.indicators.items()}
+    names = signers(registry.org_units.values(), registry.province_of, today)
+    indicator_names = {code: (i.name_vi, i.name_en) for code, i in registry.indicators.items()}
     received = received_dates(published.submissions)
     queued = {"reminder": 0, "overdue": 0, "digest": 0}
     for notice in due_notices(registry, today, received, settings.reminder_working_days):
         unit, period_code = notice.report.unit, notice.report.period.code
-        composed = compose_deadline_notice(signer, notice, names)
+        composed = compose_deadline_notice(org_name(names, registry.province_of(unit.code)), notice, indicator_names)
         alert = _alert(notice.kind, (unit.code, period_code), unit.code, period_code, unit.email, composed, settings,
                        clock)
         queued[notice.kind] += enqueue(connection, settings.outbox_dir, alert, clock(), run_id)
     if is_digest_day(registry, today):
-        digest = weekly_digest(registry, today, received, open_error_counts(published.findings, published.submissions))
-        composed = compose_digest(signer, digest)
+        open_errors = open_error_counts(published.findings, published.submissions)
         year, week, _ = today.isocalendar()
+        # Each department hears about its own province's units only.
         for department in health_departments(registry.org_units.values(), today):
+            province = registry.province_of(department.code)
+            digest = weekly_digest(registry, today, received, open_errors, province)
+            composed = compose_digest(org_name(names, province), digest)
             about = (department.code, f"{year}-W{week:02d}")
             alert = _alert("digest", about, department.code, None, department.email, composed, settings, clock)
             queued["digest"] += enqueue(connection, settings.outbox_dir, alert, clock(), run_id)

@@ -1,7 +1,10 @@
-"""Which inbox files are ready to ingest, decided from file listings alone.
+"""Which inbox files are ready to ingest, decided from file listings and the sensor cursor.
 
-The sensor must not open the build database (a running job holds DuckDB's single write lock), so
-it works from what the file system says and keeps its memory in the sensor cursor.
+The sensor must not open the build database while a run holds it (DuckDB's single write lock), so
+it works from what the file system says and keeps its memory in the sensor cursor. Once, when the
+cursor is new (a fresh `make dev` on a warehouse `make run` has just built), it reads what the
+ledger already holds, under the run lock so no run can start meanwhile: files ingested with the
+same path, size and arrival time are not new, and the daemon starts no run until a file changes.
 """
 
 from __future__ import annotations
@@ -9,9 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from orchestration.lib.inbox import SettleRule, scan_inbox
+import duckdb
+
+from orchestration.lib.inbox import SettleRule, arrival_time, scan_inbox
+from orchestration.lib.run_lock import RunBusy, exclusive_run
 
 
 @dataclass(frozen=True)
@@ -31,20 +38,61 @@ class FileStamp:
 @dataclass
 class InboxCursor:
     """`processed`: stamps already handed to a run. `pending`: stamps seen once, awaiting a second
-    identical look before they count as complete."""
+    identical look before they count as complete. `ledger_read`: whether the files the ledger
+    already held were counted as processed."""
 
     processed: dict[str, str] = field(default_factory=dict)
     pending: dict[str, str] = field(default_factory=dict)
+    ledger_read: bool = False
 
     def to_json(self) -> str:
-        return json.dumps({"processed": self.processed, "pending": self.pending}, sort_keys=True)
+        return json.dumps(
+            {"processed": self.processed, "pending": self.pending, "ledger_read": self.ledger_read}, sort_keys=True
+        )
 
     @classmethod
     def from_json(cls, text: str | None) -> "InboxCursor":
         if not text:
             return cls()
         data = json.loads(text)
-        return cls(processed=dict(data.get("processed", {})), pending=dict(data.get("pending", {})))
+        return cls(processed=dict(data.get("processed", {})), pending=dict(data.get("pending", {})),
+                   ledger_read=bool(data.get("ledger_read", False)))
+
+
+# inbox path -> the (size, arrival time) of every version of it the ledger holds
+LedgerStamps = dict[str, set[tuple[int, datetime]]]
+
+
+def read_ledger_stamps(build_db: Path) -> LedgerStamps | None:
+    """What the ledger holds, read under the run lock; None while a run holds the warehouse (the
+    sensor tries again on its next tick). No build database yet means an empty ledger."""
+    if not build_db.exists():
+        return {}
+    try:
+        with exclusive_run(build_db, "inbox_sensor", wait_seconds=0):
+            with duckdb.connect(str(build_db), read_only=True) as connection:
+                if not connection.execute(
+                    "select count(*) from information_schema.tables where table_schema = 'raw' "
+                    "and table_name = 'submissions'"
+                ).fetchone()[0]:
+                    return {}
+                rows = connection.execute("select inbox_path, file_size_bytes, arrived_at from raw.submissions").fetchall()
+    except RunBusy:
+        return None
+    stamps: LedgerStamps = {}
+    for inbox_path, size, arrived_at in rows:
+        stamps.setdefault(inbox_path, set()).add((size, arrived_at))
+    return stamps
+
+
+def with_ledger(listing: dict[str, FileStamp], cursor: InboxCursor, ledger: LedgerStamps) -> InboxCursor:
+    """The cursor with every listed file the ledger already holds, by the intake's own test (path,
+    size and arrival time, `ingest/arrivals.py`), counted as processed."""
+    processed = dict(cursor.processed)
+    for name, stamp in listing.items():
+        if (stamp.size, arrival_time(stamp.mtime_ns)) in ledger.get(name, ()):
+            processed[name] = stamp.encode()
+    return InboxCursor(processed=processed, pending=dict(cursor.pending), ledger_read=True)
 
 
 def list_inbox(inbox_dir: Path) -> dict[str, FileStamp]:
@@ -85,4 +133,5 @@ def decide(
             pending[name] = encoded
     processed = {name: value for name, value in cursor.processed.items() if name in listing}
     processed.update({name: stamp.encode() for name, stamp in ready.items()})
-    return InboxDecision(ready=ready, cursor=InboxCursor(processed=processed, pending=pending))
+    return InboxDecision(ready=ready, cursor=InboxCursor(processed=processed, pending=pending,
+                                                         ledger_read=cursor.ledger_read))

@@ -4,7 +4,7 @@ import time
 
 import dagster as dg
 
-from orchestration.automation.inbox_watch import InboxCursor, decide, list_inbox
+from orchestration.automation.inbox_watch import InboxCursor, decide, list_inbox, read_ledger_stamps, with_ledger
 from orchestration.automation.jobs import warehouse_job
 from orchestration.lib.clock import VIETNAM_TIMEZONE
 from orchestration.lib.inbox import SettleRule
@@ -15,9 +15,16 @@ from orchestration.lib.resources import WarehousePathsResource
 def inbox_sensor(
     context: dg.SensorEvaluationContext, warehouse_paths: WarehousePathsResource, settle_rule: dg.ResourceParam[SettleRule]
 ):
-    """One run per batch of settled new or changed files; the cursor remembers what was handed over."""
-    inbox_dir = warehouse_paths.get().inbox_dir
-    decision = decide(list_inbox(inbox_dir), InboxCursor.from_json(context.cursor), time.time_ns(), settle_rule)
+    """One run per batch of settled new or changed files; the cursor remembers what was handed over,
+    and starts from what the ledger already holds."""
+    paths = warehouse_paths.get()
+    listing, cursor = list_inbox(paths.inbox_dir), InboxCursor.from_json(context.cursor)
+    if not cursor.ledger_read:
+        ledger = read_ledger_stamps(paths.build_db)
+        if ledger is None:
+            return dg.SkipReason("A run is using the warehouse; the ledger is read on the next tick")
+        cursor = with_ledger(listing, cursor, ledger)
+    decision = decide(listing, cursor, time.time_ns(), settle_rule)
     context.update_cursor(decision.cursor.to_json())
     if not decision.ready:
         waiting = len(decision.cursor.pending)

@@ -144,7 +144,8 @@ def _heading(out: _Sheet, report: PlannedReport, registry: Registry, habits: Hab
     if habits.heading == "none":
         return
     if habits.heading == "national":
-        province = next((u.name_vi for u in registry.org_units.values() if u.unit_type == "province"), "")
+        own = registry.province_of(report.unit.code)
+        province = registry.org_units[own].name_vi if own else ""
         middle = (out.first + out.last) // 2
         out.merged(out.first, middle, f"UBND {province.upper()}")
         out.merged(middle + 1, out.last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True)

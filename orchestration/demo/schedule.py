@@ -55,7 +55,7 @@ class PlannedReport:
 def plan_reports(registry: Registry, first_month: str, last_month: str) -> list[PlannedReport]:
     """Reference indicators (population, insured people) are owed per area active during the period."""
     return [
-        PlannedReport(unit, period, codes, areas_reported_on(registry, codes, period))
+        PlannedReport(unit, period, codes, areas_reported_on(registry, codes, period, unit.code))
         for period in periods_between(first_month, last_month)
         for unit, codes in owing_units(registry, period)
     ]

@@ -15,8 +15,7 @@ from pathlib import Path
 from orchestration.ingest.file_intake import Candidate, FileIntake, SeenBefore
 from orchestration.ingest.ledger import LedgerEntry
 from orchestration.ingest.process import FileOutcome
-from orchestration.lib.clock import VIETNAM
-from orchestration.lib.inbox import InboxFile, SettleRule
+from orchestration.lib.inbox import InboxFile, SettleRule, arrival_time
 from orchestration.lib.workbook.archive import ArchivedFile
 
 
@@ -46,9 +45,7 @@ def in_arrival_order(
         if not settle.is_settled(file.mtime_ns, now_ns):
             unsettled_paths.append(file.inbox_path)
             continue
-        # Vietnam wall-clock time: deadlines are counted in local working days.
-        arrived_at = datetime.fromtimestamp(file.mtime_ns / 1e9, VIETNAM).replace(tzinfo=None)
-        candidates.append(Candidate(file.path, file.inbox_path, file.size, arrived_at))
+        candidates.append(Candidate(file.path, file.inbox_path, file.size, arrival_time(file.mtime_ns)))
     return sorted(candidates, key=lambda c: (c.arrived_at, c.inbox_path))
 
 

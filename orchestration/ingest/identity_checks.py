@@ -247,7 +247,7 @@ def _check_rows(
             continue
         read += 1
         indicator = registry.indicators.get(row.indicator_code)
-        error = _row_error(row, indicator, period, registry, file_name)
+        error = _row_error(row, indicator, unit, period, registry, file_name)
         if error is not None:
             findings.append(error)
             rejected += 1
@@ -299,7 +299,8 @@ def _unknown_column(column: UnknownColumn, file_name: str) -> Finding:
 
 
 def _row_error(
-    row: SubmittedRow, indicator: Indicator | None, period: Period | None, registry: Registry, file_name: str
+    row: SubmittedRow, indicator: Indicator | None, unit: OrgUnit | None, period: Period | None, registry: Registry,
+    file_name: str,
 ) -> Finding | None:
     """The first reason the row's value cannot be loaded, if any."""
     code = row.indicator_code
@@ -327,7 +328,7 @@ def _row_error(
             "reported, 'x' if not applicable.",
             **at_value,
         )
-    return _area_error(row, indicator, period, registry, file_name)
+    return _area_error(row, indicator, unit, period, registry, file_name)
 
 
 def _number_problem(row: SubmittedRow, indicator: Indicator, file_name: str, at_value: dict) -> Finding | None:
@@ -370,12 +371,14 @@ def _number_problem(row: SubmittedRow, indicator: Indicator, file_name: str, at_
 
 
 def _area_error(
-    row: SubmittedRow, indicator: Indicator, period: Period | None, registry: Registry, file_name: str
+    row: SubmittedRow, indicator: Indicator, unit: OrgUnit | None, period: Period | None, registry: Registry,
+    file_name: str,
 ) -> Finding | None:
     """Only reference indicators (population, insured people) are reported per area; a unit's own
     figures carry no area, or they would be booked on the area instead of the unit. An area that
     exists for part of the period is fine (a yearly figure for a district abolished mid-year);
-    one that does not exist on any day of it cannot have a figure."""
+    one that does not exist on any day of it cannot have a figure. A unit reports on its own
+    province's areas only: in a national instance another province's statistics office owns those."""
     code = row.indicator_code
     if row.area_code is None:
         if indicator.kind != "reference":
@@ -410,6 +413,21 @@ def _area_error(
             "write a registered area code (province, district or commune, e.g. QN, QN-HL).",
             **at_area,
         )
+    own_province = registry.province_of(unit.code) if unit is not None else None
+    area_province = registry.province_of(area.code)
+    if own_province is not None and area_province is not None and area_province != own_province:
+        return finding(
+            "ING_AREA_OTHER_PROVINCE", "error", file_name,
+            f"địa bàn '{area.code}' thuộc tỉnh {_province_name(registry, area_province)}, không thuộc tỉnh "
+            f"{_province_name(registry, own_province)} của đơn vị '{unit.code}'; giá trị không được nhận.",
+            f"area '{area.code}' belongs to the province {area_province}, not to the province {own_province} of "
+            f"unit '{unit.code}'; the value is rejected.",
+            f"chỉ khai các địa bàn của tỉnh mình (mã bắt đầu bằng {own_province}); số liệu tỉnh khác do đơn vị "
+            "của tỉnh đó báo cáo.",
+            f"report only your own province's areas (codes starting with {own_province}); another province's "
+            "figures are reported by that province's unit.",
+            **at_area,
+        )
     if period is not None and not _exists_during(area, period):
         valid_to_vi = f"{area.valid_to:%d/%m/%Y}" if area.valid_to else "nay"
         valid_to_en = f"{area.valid_to:%Y-%m-%d}" if area.valid_to else "now"
@@ -424,6 +442,10 @@ def _area_error(
             **at_area,
         )
     return None
+
+
+def _province_name(registry: Registry, code: str) -> str:
+    return f"{registry.org_units[code].name_vi} ({code})"
 
 
 def _exists_during(unit: OrgUnit, period: Period) -> bool:

@@ -19,7 +19,10 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+
+from orchestration.lib.clock import VIETNAM
 
 # A file still being copied or saved keeps changing size or mtime; give it this long to settle.
 DEFAULT_SETTLE_SECONDS = 10.0
@@ -36,6 +39,14 @@ class SettleRule:
 
     def is_settled(self, mtime_ns: int, now_ns: int) -> bool:
         return now_ns - mtime_ns >= self.seconds * 1e9
+
+
+def arrival_time(mtime_ns: int) -> datetime:
+    """When a file arrived, as the ledger records it (`raw.submissions.arrived_at`): its modification
+    time in Vietnam wall-clock time, because deadlines are counted in local working days. The intake
+    stamps files with it and the inbox sensor compares the ledger's stamps with it, so both must
+    compute it the same way, down to the microsecond."""
+    return datetime.fromtimestamp(mtime_ns / 1e9, VIETNAM).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

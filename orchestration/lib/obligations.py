@@ -76,11 +76,13 @@ def expected_reports(registry: Registry, periods: Iterable[Period]) -> list[Expe
     ]
 
 
-def areas_reported_on(registry: Registry, indicator_codes: Iterable[str], period: Period) -> tuple[str, ...]:
-    """Sources of reference figures (population, insured people) report one row per area active
-    during the period; everyone else reports on themselves (no areas)."""
+def areas_reported_on(
+    registry: Registry, indicator_codes: Iterable[str], period: Period, unit_code: str
+) -> tuple[str, ...]:
+    """Sources of reference figures (population, insured people) report one row per area of their
+    own province active during the period; everyone else reports on themselves (no areas)."""
     if any(registry.indicators[code].kind == "reference" for code in indicator_codes):
-        return registry.areas_active_during(period.start, period.end)
+        return registry.areas_active_during(period.start, period.end, registry.province_of(unit_code))
     return ()
 
 

@@ -186,15 +186,41 @@ class Registry:
             by_unit_type.setdefault(obligation.unit_type, []).append(obligation)
         return {unit_type: tuple(owed) for unit_type, owed in by_unit_type.items()}
 
-    def areas_active_during(self, start: date, end: date) -> tuple[str, ...]:
+    def province_of(self, code: str) -> str | None:
+        """The province a unit or area belongs to (a province is its own), or None for a code the
+        registry does not place under one. A national instance holds several provinces, and every
+        "the province" (who signs, whose areas, whose digest) must be the unit's own."""
+        return self._provinces.get(code)
+
+    @functools.cached_property
+    def _provinces(self) -> Mapping[str, str]:
+        """Up the parent links to a province. Units move between districts and communes of their
+        province, never between provinces, so the latest link of each unit is followed."""
+        latest: dict[str, ParentLink] = {}
+        for link in self.parent_links:
+            if link.org_unit_code not in latest or latest[link.org_unit_code].valid_from < link.valid_from:
+                latest[link.org_unit_code] = link
+        provinces: dict[str, str] = {}
+        for code, unit in self.org_units.items():
+            current, hops = unit, 0
+            while current is not None and current.unit_type != "province" and hops <= len(latest):
+                link = latest.get(current.code)
+                current, hops = (self.org_units.get(link.parent_code) if link else None), hops + 1
+            if current is not None and current.unit_type == "province":
+                provinces[code] = current.code
+        return provinces
+
+    def areas_active_during(self, start: date, end: date, province: str | None = None) -> tuple[str, ...]:
         """Areas existing on at least one day of the window, most aggregated first: an area that
         exists for part of a year (a district abolished on 2025-06-30, a ward formed on
-        2025-07-01) still needs that year's population for its months."""
+        2025-07-01) still needs that year's population for its months. With `province`, only that
+        province's areas: a statistics office reports on its own province."""
         order = ("province", "district", "commune")
         areas = [
             unit for unit in self.org_units.values()
             if unit.unit_type in AREA_UNIT_TYPES and unit.valid_from <= end
             and (unit.valid_to is None or start <= unit.valid_to)
+            and (province is None or self.province_of(unit.code) == province)
         ]
         return tuple(unit.code for unit in sorted(areas, key=lambda unit: (order.index(unit.unit_type), unit.code)))
 

@@ -20,9 +20,10 @@ import duckdb
 
 from orchestration.lib.build_db import build_db_connection
 from orchestration.lib.clock import Clock
+from orchestration.lib.dbt_target_retention import prune_dbt_target
 from orchestration.lib.recovery import recover
 from orchestration.lib.run_lock import exclusive_run
-from orchestration.lib.settings import PublicationTargets, Settings, WarehousePaths
+from orchestration.lib.settings import DBT_PROJECT_DIR, PublicationTargets, Settings, WarehousePaths
 from orchestration.lib.storage_errors import storage_boundary
 
 
@@ -51,7 +52,8 @@ class BuildDatabaseResource(dg.ConfigurableResource):
     Every step that reads or writes the warehouse takes this resource, and Dagster sets it up once
     per run, before the first step, and tears it down after the last (the job runs in one process),
     so it is where a run takes the run lock and, holding it, cleans what interrupted runs left
-    (`lib/run_lock.py`, `lib/recovery.py`) — whichever steps the run selects, however it was started.
+    (`lib/run_lock.py`, `lib/recovery.py`) — whichever steps the run selects, however it was started;
+    after the last step it also prunes dbt's per-invocation folders (`lib/dbt_target_retention.py`).
     """
 
     paths: WarehousePathsResource
@@ -74,6 +76,10 @@ class BuildDatabaseResource(dg.ConfigurableResource):
             try:
                 for line in recover(self.paths.get()):
                     log(line)
+                removed = prune_dbt_target(DBT_PROJECT_DIR / "target")
+                if removed:
+                    log(f"Đã dọn {len(removed)} thư mục cũ của dbt / Removed {len(removed)} old dbt invocation "
+                        f"folders from {DBT_PROJECT_DIR / 'target'}")
             except Exception as error:  # the run's own outcome stands; the next start retries
                 if context.log is not None:
                     context.log.warning(f"Cleanup after the run failed / Dọn sau lần chạy thất bại: {error}")

@@ -114,7 +114,7 @@ class TinyWarehouse:
         )
 
     def unit(self, code: str, name_vi: str, unit_type: str, email: str | None) -> None:
-        self.units.append((code, name_vi, unit_type, email, datetime(2020, 1, 1).date(), None))
+        self.units.append((code, name_vi, unit_type, email, datetime(2020, 1, 1).date(), None, code.split("-")[0]))
 
     def submit(
         self, unit_code: str | None, period_code: str | None, source: Path, arrived_at: datetime,
@@ -169,7 +169,7 @@ class TinyWarehouse:
             connection.execute("create schema marts")
             connection.execute(
                 "create table marts.dim_org_units (org_unit_code varchar, name_vi varchar, unit_type varchar,"
-                " email varchar, valid_from date, valid_to date)"
+                " email varchar, valid_from date, valid_to date, province_code varchar)"
             )
             connection.execute(
                 "create table marts.fct_submissions (submission_id bigint, file_name varchar, content_hash varchar,"

@@ -152,7 +152,7 @@ def test_digest_goes_out_on_the_first_working_day_of_the_week():
 
 def test_weekly_digest_lists_missing_late_and_open_errors():
     received = {**RECEIVED_JANUARY, (HAILANG, "202501"): date(2025, 2, 10)}
-    digest = weekly_digest(REGISTRY, date(2025, 2, 10), received, {(BVBC, "202412"): 2, (HAILANG, "202501"): 0})
+    digest = weekly_digest(REGISTRY, date(2025, 2, 10), received, {(BVBC, "202412"): 2, (HAILANG, "202501"): 0}, None)
     assert [(e.unit.code, e.period.code, e.working_days_late) for e in digest.missing] == [(HONGHAI, "202501", 2)]
     assert [(e.unit.code, e.period.code, e.received_on, e.working_days_late) for e in digest.late] == [
         (HAILANG, "202501", date(2025, 2, 10), 2)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from ingest_builders import FIRST_VALUE_ROW, SHEET, TODAY, make_registry, report_rows, sheet
 from orchestration.ingest.identity_checks import CheckedSubmission, check_submission
 from orchestration.ingest.submission_parser import ParsedSubmission, parse_submission
+from orchestration.lib.registry import OrgUnit, ParentLink
 
 FILE = "bc.xlsx"
 REGISTRY = make_registry()
@@ -206,6 +208,26 @@ def test_area_existing_for_part_of_the_period_is_fine():
 def test_area_not_existing_on_any_day_of_the_period_is_rejected():
     checked = statistics_report([["POP_TOTAL", "QN", 7], ["POP_TOTAL", "QN-HL", 5]], period="Năm 2023")
     assert summary(checked) == [("ING_AREA_INACTIVE", "error", "POP_TOTAL", "B5")]
+    assert [v.org_unit_code for v in checked.values] == ["QN"]
+
+
+def test_another_provinces_area_is_refused_at_the_area_cell():
+    """A national instance: QN's statistics office cannot report Hải Phòng's areas."""
+    hai_phong = [OrgUnit("HP", "Thành phố Hải Phòng", "province", None, date(2020, 1, 1), None, None),
+                 OrgUnit("HP-X-A", "Phường A", "commune", None, date(2020, 1, 1), None, None)]
+    links = tuple(ParentLink(child, parent, date(2020, 1, 1), None) for child, parent in
+                  [("QN-X-HAILANG", "QN"), ("QN-CTK", "QN"), ("HP-X-A", "HP")])
+    national = dataclasses.replace(REGISTRY, org_units={**REGISTRY.org_units, **{u.code: u for u in hai_phong}},
+                                   parent_links=links)
+    rows = [["Mã đơn vị:", "QN-CTK"], ["Kỳ báo cáo:", "Năm 2025"], ["Mã chỉ số", "Mã địa bàn", "Giá trị"],
+            ["POP_TOTAL", "QN", 7], ["POP_TOTAL", "HP", 8], ["POP_TOTAL", "HP-X-A", 9]]
+    checked = check_submission(parse_submission((sheet(rows),), FILE), national, TODAY, FILE)
+    assert summary(checked) == [("ING_AREA_OTHER_PROVINCE", "error", "POP_TOTAL", "B5"),
+                                ("ING_AREA_OTHER_PROVINCE", "error", "POP_TOTAL", "B6")]
+    first = checked.findings[0]
+    assert (first.sheet_name, first.value_text) == (SHEET, "HP")
+    assert "thuộc tỉnh Thành phố Hải Phòng (HP), không thuộc tỉnh" in first.message_vi
+    assert "belongs to the province HP, not to the province QN of unit 'QN-CTK'" in first.message_en
     assert [v.org_unit_code for v in checked.values] == ["QN"]
 
 

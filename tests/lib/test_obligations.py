@@ -11,7 +11,7 @@ from orchestration.lib.obligations import (
     report_timeliness,
 )
 from orchestration.lib.periods import half_year_period, month_period, quarter_period
-from orchestration.lib.registry import Indicator, Obligation, OrgUnit, PublicHoliday, Registry, ReportingDeadline
+from orchestration.lib.registry import Indicator, Obligation, OrgUnit, ParentLink, PublicHoliday, Registry, ReportingDeadline
 from orchestration.lib.working_days import WorkingCalendar
 
 
@@ -56,8 +56,20 @@ def test_only_units_active_for_the_whole_period_owe_it_in_registry_order():
 
 
 def test_area_sources_report_on_every_area_active_during_the_period():
-    assert areas_reported_on(REGISTRY, ("POPULATION",), quarter_period(2025, 1)) == ("QN",)
-    assert areas_reported_on(REGISTRY, ("OPD_VISITS",), JANUARY) == ()
+    assert areas_reported_on(REGISTRY, ("POPULATION",), quarter_period(2025, 1), "CTK") == ("QN",)
+    assert areas_reported_on(REGISTRY, ("OPD_VISITS",), JANUARY, "TYT-B") == ()
+
+
+def test_a_statistics_office_reports_on_its_own_province_areas_only():
+    units = [unit("QN", "province"), unit("QN-X", "commune"), unit("QN-CTK", "statistics_office"),
+             unit("HP", "province"), unit("HP-X", "commune"), unit("HP-CTK", "statistics_office")]
+    links = tuple(ParentLink(child, parent, date(2020, 1, 1), None) for child, parent in
+                  [("QN-X", "QN"), ("QN-CTK", "QN"), ("HP-X", "HP"), ("HP-CTK", "HP")])
+    national = Registry({u.code: u for u in units}, REGISTRY.indicators, REGISTRY.obligations, parent_links=links)
+    quarter = quarter_period(2025, 1)
+    assert areas_reported_on(national, ("POPULATION",), quarter, "QN-CTK") == ("QN", "QN-X")
+    assert areas_reported_on(national, ("POPULATION",), quarter, "HP-CTK") == ("HP", "HP-X")
+    assert [national.province_of(code) for code in ("HP", "HP-X", "HP-CTK", "QN-X")] == ["HP", "HP", "HP", "QN"]
 
 
 def test_classification_around_the_deadline():

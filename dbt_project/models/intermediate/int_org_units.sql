@@ -1,4 +1,4 @@
-with
+with recursive
 
 org_units as (
 
@@ -48,6 +48,54 @@ successor as (
 
 ),
 
+-- The province a unit belongs to, up its latest parent links (a province is its own). Units move
+-- between districts and communes of their province, never between provinces; a national instance
+-- holds several, and every per-province figure, signature and digest is grouped by this column.
+-- The same rule as Registry.province_of (orchestration/lib/registry.py).
+latest_links as (
+
+    select
+        org_unit_code,
+        parent_code
+    from parent_links
+    qualify row_number() over (partition by org_unit_code order by valid_from desc) = 1
+
+),
+
+walk (org_unit_code, at_code, hops) as (
+
+    select
+        org_unit_code,
+        org_unit_code,
+        0
+    from org_units
+
+    union all
+
+    select
+        walk.org_unit_code,
+        latest_links.parent_code,
+        walk.hops + 1
+    from walk
+    inner join latest_links
+        on walk.at_code = latest_links.org_unit_code
+    where walk.hops < 10
+
+),
+
+province as (
+
+    select
+        walk.org_unit_code,
+        min(walk.at_code) as province_code
+    from walk
+    inner join org_units
+        on walk.at_code = org_units.org_unit_code
+    where org_units.unit_type = 'province'
+    group by walk.org_unit_code
+
+),
+
 final as (
 
     select
@@ -63,8 +111,11 @@ final as (
         successor.successor_code,
         org_units.valid_from,
         org_units.valid_to,
-        org_units.email
+        org_units.email,
+        province.province_code
     from org_units
+    left join province
+        on org_units.org_unit_code = province.org_unit_code
     left join current_parent
         on org_units.org_unit_code = current_parent.org_unit_code
     left join successor

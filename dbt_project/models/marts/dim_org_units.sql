@@ -19,7 +19,8 @@ final as (
         cast(org_units.successor_code as varchar) as successor_code,
         cast(org_units.valid_from as date) as valid_from,
         cast(org_units.valid_to as date) as valid_to,
-        cast(org_units.email as varchar) as email
+        cast(org_units.email as varchar) as email,
+        cast(org_units.province_code as varchar) as province_code
     from org_units
     left join org_units as parents
         on org_units.current_parent_code = parents.org_unit_code

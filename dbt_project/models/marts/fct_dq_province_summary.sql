@@ -12,20 +12,14 @@ org_units as (
 
 ),
 
-province as (
-
-    select org_unit_code as province_code
-    from org_units
-    where unit_type = 'province'
-
-),
-
 -- Rates are recomputed from the summed counts, never averaged over units: a station owing one
--- report must not weigh as much as a hospital owing many.
+-- report must not weigh as much as a hospital owing many. Each province sums its own units only:
+-- a national instance holds several provinces.
 totals as (
 
     select
-        period_code,
+        org_units.province_code,
+        scorecard.period_code,
         any_value(period_type) as period_type,
         count(*) as units_expected,
         count(*) filter (where reports_missing = 0) as units_complete,
@@ -43,14 +37,16 @@ totals as (
         sum(error_findings) as error_findings,
         sum(warning_findings) as warning_findings
     from scorecard
-    group by period_code
+    inner join org_units
+        on scorecard.org_unit_code = org_units.org_unit_code
+    group by org_units.province_code, scorecard.period_code
 
 ),
 
 final as (
 
     select
-        cast(province.province_code as varchar) as org_unit_code,
+        cast(totals.province_code as varchar) as org_unit_code,
         cast(totals.period_code as varchar) as period_code,
         cast(totals.period_type as varchar) as period_type,
         cast(totals.units_expected as integer) as units_expected,
@@ -73,7 +69,6 @@ final as (
         cast(totals.error_findings as integer) as error_findings,
         cast(totals.warning_findings as integer) as warning_findings
     from totals
-    cross join province
 
 )
 
