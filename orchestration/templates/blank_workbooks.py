@@ -40,7 +40,7 @@ class TemplateRow:
 
 def template_rows(registry: Registry, unit_code: str, period: Period) -> list[TemplateRow]:
     """One row per owed indicator; area-level sources get one row per area active during the period."""
-    codes = indicators_owed(registry, registry.org_units[unit_code].unit_type, period)
+    codes = indicators_owed(registry, registry.org_units[unit_code], period)
     areas = areas_reported_on(registry, codes, period)
     if not areas:
         return [TemplateRow(code, None) for code in codes]
