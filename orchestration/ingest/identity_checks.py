@@ -420,9 +420,9 @@ def _not_obliged(
     frequency = period.frequency
     return finding(
         "ING_NOT_OBLIGED", "warning", file_name,
-        f"đơn vị loại '{unit.unit_type}' không phải báo cáo chỉ số '{code}' theo kỳ {FREQUENCY_VI[frequency]}; "
+        f"đơn vị '{unit.code}' không phải báo cáo chỉ số '{code}' theo kỳ {FREQUENCY_VI[frequency]}; "
         "giá trị vẫn được nhận.",
-        f"units of type '{unit.unit_type}' are not required to report '{code}' {frequency}; the value is kept.",
+        f"unit '{unit.code}' is not required to report '{code}' {frequency}; the value is kept.",
         "kiểm tra lại mã chỉ số; nếu đúng thì không cần sửa.",
         "check the indicator code; if it is right nothing needs fixing.",
         indicator_code=code, sheet_name=row.sheet_name, cell_ref=row.cell_ref, value_text=row.number.text,
