@@ -5,8 +5,9 @@ reminders and the weekly digest, the blank templates and the demo province all a
 answering them in one place keeps the scorecard and the digest from disagreeing about which report
 is late or missing. A unit owes a period when it exists for the whole period and it reports at
 that frequency: its type's obligations (obligations.csv), less what the unit is exempted from and
-plus what it alone owes (unit_obligations.csv, in force on the period's last day); the report is due a number of Vietnamese working days after the period's end
-(`working_days.py`, regime by period end and unit type). Timeliness counts from the day the first
+plus what it alone owes (unit_obligations.csv, in force on the period's last day); the report is
+due a number of Vietnamese working days after the period's end (`working_days.py`, regime by
+period end and unit type). Timeliness counts from the day the first
 readable file arrived, never from the date typed in the workbook.
 """
 
@@ -52,7 +53,8 @@ def indicators_owed(registry: Registry, unit: OrgUnit, period: Period) -> tuple[
     without those it is exempted from, then those it alone owes. None for the cumulative periods
     (half year, nine months), which no obligation asks for: a unit may still send them
     (`accepts_cumulative_report`)."""
-    own = [o for o in registry.unit_obligations_of(unit.code) if o.frequency == period.frequency and o.in_force_on(period.end)]
+    own = [o for o in registry.unit_obligations_of(unit.code)
+           if o.frequency == period.frequency and o.in_force_on(period.end)]
     exempt = {o.indicator_code for o in own if o.rule == "exempt"}
     owed = [o.indicator_code for o in registry.obligations_of(unit.unit_type)
             if o.frequency == period.frequency and o.indicator_code not in exempt]
