@@ -31,6 +31,7 @@ from orchestration.demo.layout import period_text, vietnamese_number
 from orchestration.demo.schedule import PlannedReport, periods_between
 from orchestration.demo.values import poisson, split_total
 from orchestration.lib.clock import VIETNAM
+from orchestration.lib.obligations import indicators_owed
 from orchestration.lib.periods import parse_period, period_from_code
 from orchestration.lib.reference import load_registry
 from orchestration.lib.settings import REPO_ROOT
@@ -108,10 +109,15 @@ def demo(registry, tmp_path_factory) -> dict[Path, ReadBack]:
     return {path: read_back(path) for path in paths}
 
 
+CUMULATIVE = ("half_year", "nine_months")
+
+
 @pytest.fixture(scope="module")
 def values(demo) -> dict[tuple[str, str, str], int]:
-    """(owner, indicator, period) -> value over the whole demo."""
-    return {(owner, code, book.period_code): value for book in demo.values() for (owner, code), value in book.values.items()}
+    """(owner, indicator, period) -> value over the demo's owed reports (units' own 6- and 9-month
+    reports are checked against these in their own test)."""
+    return {(owner, code, book.period_code): value for book in demo.values() for (owner, code), value in book.values.items()
+            if period_from_code(book.period_code).period_type not in CUMULATIVE}
 
 
 def test_expected_files_per_unit(demo, registry):
@@ -124,7 +130,8 @@ def test_expected_files_per_unit(demo, registry):
     assert per_unit[("QN-TYT-HONGGAI", "month")] == 6
     assert all(per_unit[(hospital, "quarter")] == 8 for hospital in ("QN-BVDKT", "QN-BVBC", "QN-BVSN"))
     assert per_unit[("QN-CTK", "year")] == per_unit[("QN-BHXH", "year")] == 2
-    assert sum(per_unit.values()) == 24 * 15 + 2 * 18 + 6 + 24 * (3 + 5 + 1) + 8 * 3 + 2 * 2
+    assert per_unit[("QN-BVDKT", "half_year")] == per_unit[("QN-BVSN", "nine_months")] == 2
+    assert sum(per_unit.values()) == 24 * 15 + 2 * 18 + 6 + 24 * (3 + 5 + 1) + 8 * 3 + 2 * 2 + 2 * 2
     assert not any(code in ("QN-SYT", "QN", "QN-HL") for code, _ in per_unit)
 
 
@@ -142,10 +149,30 @@ def test_every_file_is_for_a_unit_active_the_whole_period(demo, registry):
 
 def test_each_report_carries_exactly_the_obliged_indicators(demo, registry):
     for book in demo.values():
-        unit = registry.org_units[book.unit_code]
-        frequency = period_from_code(book.period_code).frequency
-        obliged = {o.indicator_code for o in registry.obligations_of(unit.unit_type) if o.frequency == frequency}
-        assert {code for _, code in book.values} == obliged, book.unit_code
+        unit, period = registry.org_units[book.unit_code], period_from_code(book.period_code)
+        if period.period_type in CUMULATIVE:  # a unit's own cumulative report carries what its months do
+            period = period_from_code(f"{period.year}{period.end.month:02d}")
+        assert {code for _, code in book.values} == set(indicators_owed(registry, unit, period)), book.unit_code
+    # Per-unit obligations: Bãi Cháy has no maternity ward and owes no births.
+    assert not any(code == "LIVE_BIRTHS" for book in demo.values() if book.unit_code == "QN-BVBC" for _, code in book.values)
+
+
+def test_units_own_cumulative_reports_match_their_months_or_carry_a_correction(demo, values, registry):
+    """QN-BVDKT's 6-month reports add up to its months (flows summed, stocks at June); QN-BVSN's
+    9-month reports carry 240 more outpatient visits than its months, everything else agreeing."""
+    cumulative = [book for book in demo.values() if period_from_code(book.period_code).period_type in CUMULATIVE]
+    assert sorted((book.unit_code, book.period_code) for book in cumulative) == [
+        ("QN-BVDKT", "2024S1"), ("QN-BVDKT", "2025S1"), ("QN-BVSN", "2024N9"), ("QN-BVSN", "2025N9")]
+    for book in cumulative:
+        period = period_from_code(book.period_code)
+        months = [f"{period.year}{month:02d}" for month in range(period.start.month, period.end.month + 1)]
+        for (owner, code), figure in book.values.items():
+            if registry.indicators[code].aggregation == "flow":
+                expected = sum(values[(owner, code, month)] for month in months)
+            else:
+                expected = values[(owner, code, months[-1])]
+            correction = 240 if (owner, code) == ("QN-BVSN", "OPD_VISITS") else 0
+            assert figure == expected + correction, (book.period_code, owner, code)
 
 
 def test_area_sources_report_every_area_active_during_the_year(demo, registry):
@@ -226,7 +253,7 @@ def test_facility_relations_hold(values):
             assert visits <= values[(owner, "LIVE_BIRTHS", period)]
             deaths.append(visits)
     assert sum(deaths) <= 3 and deaths.count(0) > 0.95 * len(deaths)
-    assert {v for (o, c, _), v in values.items() if o == "QN-BVBC" and c == "LIVE_BIRTHS"} == {0}
+    assert not {v for (o, c, _), v in values.items() if o == "QN-BVBC" and c == "LIVE_BIRTHS"}
 
 
 def test_stocks_move_slowly_and_ehr_stays_below_population(values, registry):

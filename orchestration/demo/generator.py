@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 from orchestration.demo.forms import unit_forms
+from orchestration.demo.cumulative import cumulative_values, plan_cumulative_reports
 from orchestration.demo.layout import Habits, build_workbook, unit_habits
 from orchestration.demo.schedule import PlannedReport, plan_reports
 from orchestration.demo.values import DemoValues
@@ -53,8 +54,9 @@ def file_name(report: PlannedReport, descriptive: bool) -> str:
     period, number = report.period, number_in_year(report.period)
     if not descriptive:
         return f"{report.unit.code}_{period.code}.xlsx"
-    tag = {"monthly": f"T{number:02d}-{period.year}", "quarterly": f"Q{number}-{period.year}",
-           "yearly": f"Nam{period.year}"}[period.frequency]
+    tag = {"month": f"T{number:02d}-{period.year}", "quarter": f"Q{number}-{period.year}",
+           "half_year": f"6T{'Dau' if number == 1 else 'Cuoi'}-{period.year}", "nine_months": f"9T-{period.year}",
+           "year": f"Nam{period.year}"}[period.period_type]
     return f"BaoCao_{FILE_KIND.get(report.unit.unit_type, 'DonVi')}_{short_name(report.unit)}_{tag}.xlsx"
 
 
@@ -100,8 +102,11 @@ def _unique_descriptive_units(registry: Registry, habits: dict[str, Habits]) -> 
 
 def generate_demo_province(inbox_dir: Path, registry: Registry, first_month: str = "202401",
                            last_month: str = "202512", seed: int = DEFAULT_DEMO_SEED) -> list[Path]:
-    """Write one .xlsx per unit and period owed between the two months; return their paths."""
-    reports = plan_reports(registry, first_month, last_month)
+    """Write one .xlsx per unit and period owed between the two months, and the few units' own
+    6-month and 9-month reports (`demo/cumulative.py`); return their paths."""
+    owed = plan_reports(registry, first_month, last_month)
+    cumulative = plan_cumulative_reports(registry, owed)
+    reports = owed + cumulative
     now = datetime.now(VIETNAM)
     if reports and max(report.period.end for report in reports) >= now.date():
         raise ValueError(f"{last_month} has not ended yet, its reports cannot have arrived / "
@@ -118,7 +123,8 @@ def generate_demo_province(inbox_dir: Path, registry: Registry, first_month: str
         rng = random.Random(f"{seed}:{report.unit.code}:{report.period.code}:file")
         arrived = min(arrival_time(calendar, report.period.end, rng), now)
         split_rng = random.Random(f"{seed}:{report.unit.code}:{report.period.code}:splits")
-        workbook = build_workbook(report, values.values(report), registry, habits[report.unit.code], rng,
+        figures = cumulative_values(registry, values, report) if report in cumulative else values.values(report)
+        workbook = build_workbook(report, figures, registry, habits[report.unit.code], rng,
                                   arrived.date(), forms[report.unit.code], split_rng)
         path = inbox_dir / file_name(report, report.unit.code in descriptive)
         save_reproducibly(workbook, path, arrived)

@@ -117,6 +117,8 @@ def _title(report: PlannedReport) -> str:
         return f"BÁO CÁO {subject} THÁNG {number_in_year(period)} NĂM {period.year}"
     if period.frequency == "quarterly":
         return f"BÁO CÁO {subject} QUÝ {ROMAN_QUARTERS[number_in_year(period) - 1]} NĂM {period.year}"
+    if period.period_type in ("half_year", "nine_months"):  # "6 tháng đầu năm 2025", "9 tháng năm 2025"
+        return f"BÁO CÁO {subject} {period_label(period)[0].upper()}"
     return f"BÁO CÁO {subject} NĂM {period.year}"
 
 

@@ -3,7 +3,8 @@
 File-level problems quarantine the whole file because without a known, active unit and a real,
 expected period no value in it can be attributed: unknown unit, unit not active for the whole
 period, unreadable or impossible period, period not yet started, period type the unit never
-reports at, no value at all. Value-level problems only hold back the values concerned, so one
+reports at (a unit's own 6-month, 9-month or yearly report over the months it reports is
+accepted), no value at all. Value-level problems only hold back the values concerned, so one
 typo does not cost a unit its whole report: unknown or derived indicator, unparseable value,
 conflicting duplicates, unknown area or one not existing during the period, area on a unit's own
 figure or none on a per-area figure (errors, value rejected); indicator not obliged (warning,
@@ -23,7 +24,7 @@ from typing import NamedTuple
 from orchestration.ingest.disaggregation_checks import AcceptedPart, check_parts
 from orchestration.ingest.findings import Finding, finding
 from orchestration.ingest.submission_parser import ParsedSubmission, SubmittedRow, UnknownColumn
-from orchestration.lib.obligations import indicators_owed
+from orchestration.lib.obligations import accepts_cumulative_report, indicators_owed
 from orchestration.lib.periods import Period, PeriodError, parse_period
 from orchestration.lib.registry import AREA_UNIT_TYPES, Indicator, OrgUnit, Registry
 from orchestration.lib.workbook.rejections import FileRejection, reject
@@ -189,8 +190,9 @@ def _period_problems(
                 **at_period,
             )
         )
-    frequencies = registry.frequencies_of(unit.unit_type) if unit is not None else None
-    if frequencies is not None and period.frequency not in frequencies:
+    if unit is not None and not indicators_owed(registry, unit, period) \
+            and not accepts_cumulative_report(registry, unit, period):
+        frequencies = registry.frequencies_of(unit.unit_type)
         expected_vi = ", ".join(FREQUENCY_VI[f] for f in sorted(frequencies)) or "không có"
         expected_en = ", ".join(sorted(frequencies)) or "none"
         problems.append(
@@ -457,7 +459,7 @@ def _obliged_codes(unit: OrgUnit | None, period: Period | None, registry: Regist
     there is no unit or it reports nothing at that frequency: the file-level finding already says it all."""
     if unit is None or period is None:
         return None
-    return frozenset(indicators_owed(registry, unit.unit_type, period)) or None
+    return frozenset(indicators_owed(registry, unit, period)) or None
 
 
 def _not_obliged(
@@ -471,9 +473,9 @@ def _not_obliged(
     frequency = period.frequency
     return finding(
         "ING_NOT_OBLIGED", "warning", file_name,
-        f"đơn vị loại '{unit.unit_type}' không phải báo cáo chỉ số '{code}' theo kỳ {FREQUENCY_VI[frequency]}; "
+        f"đơn vị '{unit.code}' không phải báo cáo chỉ số '{code}' theo kỳ {FREQUENCY_VI[frequency]}; "
         "giá trị vẫn được nhận.",
-        f"units of type '{unit.unit_type}' are not required to report '{code}' {frequency}; the value is kept.",
+        f"unit '{unit.code}' is not required to report '{code}' {frequency}; the value is kept.",
         "kiểm tra lại mã chỉ số; nếu đúng thì không cần sửa.",
         "check the indicator code; if it is right nothing needs fixing.",
         indicator_code=code, sheet_name=row.sheet_name, cell_ref=row.cell_ref, value_text=row.number.text,

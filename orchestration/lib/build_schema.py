@@ -106,6 +106,7 @@ REFERENCE_TABLES = {
     "ref_org_unit_lineage": "org_unit_lineage.csv",
     "ref_indicators": "indicators.csv",
     "ref_obligations": "obligations.csv",
+    "ref_unit_obligations": "unit_obligations.csv",
     "ref_reporting_deadlines": "reporting_deadlines.csv",
     "ref_public_holidays": "public_holidays.csv",
     "ref_indicator_targets": "indicator_targets.csv",

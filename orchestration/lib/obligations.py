@@ -3,9 +3,11 @@
 Intake (is this indicator owed?), the rules step (the report register behind the scorecard), the
 reminders and the weekly digest, the blank templates and the demo province all ask these questions;
 answering them in one place keeps the scorecard and the digest from disagreeing about which report
-is late or missing. A unit owes a period when it exists for the whole period and its type reports
-at that frequency; the report is due a number of Vietnamese working days after the period's end
-(`working_days.py`, regime by period end and unit type). Timeliness counts from the day the first
+is late or missing. A unit owes a period when it exists for the whole period and it reports at
+that frequency: its type's obligations (obligations.csv), less what the unit is exempted from and
+plus what it alone owes (unit_obligations.csv, in force on the period's last day); the report is
+due a number of Vietnamese working days after the period's end (`working_days.py`, regime by
+period end and unit type). Timeliness counts from the day the first
 readable file arrived, never from the date typed in the workbook.
 """
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from orchestration.lib.periods import Period
+from orchestration.lib.periods import Period, month_period, quarter_period
 from orchestration.lib.registry import OrgUnit, Registry, ReportingDeadline
 from orchestration.lib.working_days import WorkingCalendar, applicable_deadline, due_date
 
@@ -46,19 +48,39 @@ class ReportTimeliness:
     working_days_late: int | None
 
 
-def indicators_owed(registry: Registry, unit_type: str, period: Period) -> tuple[str, ...]:
-    """The indicators a unit type reports at the period's frequency, in obligation order; none for
-    the cumulative periods (half year, nine months), which no obligation asks for."""
-    return tuple(o.indicator_code for o in registry.obligations_of(unit_type) if o.frequency == period.frequency)
+def indicators_owed(registry: Registry, unit: OrgUnit, period: Period) -> tuple[str, ...]:
+    """The indicators the unit reports at the period's frequency: its type's, in obligation order,
+    without those it is exempted from, then those it alone owes. None for the cumulative periods
+    (half year, nine months), which no obligation asks for: a unit may still send them
+    (`accepts_cumulative_report`)."""
+    own = [o for o in registry.unit_obligations_of(unit.code)
+           if o.frequency == period.frequency and o.in_force_on(period.end)]
+    exempt = {o.indicator_code for o in own if o.rule == "exempt"}
+    owed = [o.indicator_code for o in registry.obligations_of(unit.unit_type)
+            if o.frequency == period.frequency and o.indicator_code not in exempt]
+    return tuple(dict.fromkeys(owed + [o.indicator_code for o in own if o.rule == "owes"]))
+
+
+CUMULATIVE_PERIOD_TYPES = frozenset({"half_year", "nine_months", "year"})
+
+
+def accepts_cumulative_report(registry: Registry, unit: OrgUnit, period: Period) -> bool:
+    """A unit's own 6-month, 9-month or yearly report over months or quarters it reports is
+    accepted even when no obligation asks for it: the regime asks units for several report types,
+    and the warehouse checks it against the unit's months (the unit's figure is the published one)."""
+    if period.period_type not in CUMULATIVE_PERIOD_TYPES:
+        return False
+    shorter = (month_period(period.year, period.end.month), quarter_period(period.year, (period.end.month + 2) // 3))
+    return any(indicators_owed(registry, unit, part) for part in shorter)
 
 
 def owing_units(registry: Registry, period: Period) -> list[tuple[OrgUnit, tuple[str, ...]]]:
     """The units that owe a report for the period, in registry order, with the indicators each owes:
-    a unit owes a period when it exists for the whole period and its type reports at that frequency
+    a unit owes a period when it exists for the whole period and reports at that frequency
     (a ward merged on 1 July reports January to June, its successor July onwards)."""
     owing = []
     for unit in registry.org_units.values():
-        codes = indicators_owed(registry, unit.unit_type, period)
+        codes = indicators_owed(registry, unit, period)
         if codes and unit.is_active_between(period.start, period.end):
             owing.append((unit, codes))
     return owing

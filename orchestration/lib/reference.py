@@ -38,6 +38,7 @@ from orchestration.lib.registry import (
     PublicHoliday,
     Registry,
     ReportingDeadline,
+    UnitObligation,
     UnitType,
 )
 
@@ -97,6 +98,11 @@ FILES: dict[str, FileSpec] = {
         Column("unit_type", choices=UNIT_TYPES), Column("indicator_code"),
         Column("frequency", choices=_literal_values(Obligation, "frequency")),
     ), ("unit_type", "indicator_code")),
+    "unit_obligations.csv": FileSpec(UnitObligation, "unit_obligations", (
+        Column("org_unit_code"), Column("indicator_code"),
+        Column("frequency", choices=_literal_values(UnitObligation, "frequency")),
+        Column("rule", choices=_literal_values(UnitObligation, "rule")), *WINDOW, Column("note_vi", required=False),
+    ), ("org_unit_code", "indicator_code", "frequency", "valid_from")),
     "reporting_deadlines.csv": FileSpec(ReportingDeadline, "deadlines", (
         Column("regime_code"), *WINDOW, Column("unit_type", choices=("*", *UNIT_TYPES)),
         Column("working_days_after_period", "integer"),
@@ -377,12 +383,45 @@ def _indicator_problems(indicator: Indicator, indicators: Mapping[str, Indicator
     return found
 
 
-def _obligation_problem(obligation: Obligation, indicators: Mapping[str, Indicator]) -> Message | None:
+def _obligation_problem(obligation: Obligation | UnitObligation, indicators: Mapping[str, Indicator]) -> Message | None:
     indicator = indicators.get(obligation.indicator_code)
     if indicator is not None and indicator.kind != "derived":
         return None
     return (f"'{obligation.indicator_code}' is not a reported or reference indicator",
             f"'{obligation.indicator_code}' không phải chỉ số báo cáo hay chỉ số tham chiếu")
+
+
+def _unit_obligation_problems(
+    rows: Rows, units: Mapping[str, OrgUnit], indicators: Mapping[str, Indicator], type_rows: Rows
+) -> list[Problem]:
+    """A row for an unknown unit or a rate would never apply; exempting a unit from what its type
+    does not owe is a typo of the indicator or the frequency; two rows in force on the same day
+    for the same unit, indicator and frequency would leave it unclear whether it is owed."""
+    owed_by_type = {(o.unit_type, o.indicator_code, o.frequency) for _, o in type_rows}
+    problems = []
+    for index, (line, row) in enumerate(rows):
+        found: list[Message] = []
+        unit = units.get(row.org_unit_code)
+        if unit is None or unit.unit_type in AREA_UNIT_TYPES:
+            found.append((f"'{row.org_unit_code}' is not a reporting unit of org_units.csv",
+                          f"'{row.org_unit_code}' không phải đơn vị báo cáo trong org_units.csv"))
+        elif row.rule == "exempt" and (unit.unit_type, row.indicator_code, row.frequency) not in owed_by_type:
+            found.append((f"units of type '{unit.unit_type}' do not owe '{row.indicator_code}' {row.frequency}, "
+                           "so there is nothing to exempt",
+                           f"đơn vị loại '{unit.unit_type}' không phải báo cáo '{row.indicator_code}' theo kỳ "
+                           f"{row.frequency} nên không có gì để miễn"))
+        indicator_problem = _obligation_problem(row, indicators)
+        if indicator_problem:
+            found.append(indicator_problem)
+        for other_line, other in rows[:index]:
+            same = (other.org_unit_code, other.indicator_code, other.frequency) == \
+                (row.org_unit_code, row.indicator_code, row.frequency)
+            if same and row.valid_from <= (other.valid_to or date.max) and other.valid_from <= (row.valid_to or date.max):
+                found.append((f"overlaps line {other_line} for '{row.org_unit_code}' and '{row.indicator_code}'",
+                              f"chồng lấn thời gian với dòng {other_line} cho '{row.org_unit_code}' và "
+                              f"'{row.indicator_code}'"))
+        problems += [Problem("unit_obligations.csv", line, *message) for message in found]
+    return problems
 
 
 def _deadline_problems(rows: Rows) -> list[Problem]:
@@ -529,6 +568,7 @@ def load_registry(reference_dir: Path) -> Registry:
                  for message in _indicator_problems(indicator, indicators)]
     problems += [Problem("obligations.csv", line, *message) for line, obligation in rows["obligations.csv"]
                  if (message := _obligation_problem(obligation, indicators))]
+    problems += _unit_obligation_problems(rows["unit_obligations.csv"], units, indicators, rows["obligations.csv"])
     problems += _deadline_problems(rows["reporting_deadlines.csv"])
     problems += [Problem("public_holidays.csv", line, *message) for line, holiday in rows["public_holidays.csv"]
                  if (message := _holiday_problem(holiday))]

@@ -94,6 +94,24 @@ class Obligation:
 
 
 @dataclass(frozen=True)
+class UnitObligation:
+    """One unit's departure from its type's obligations (unit_obligations.csv): a contract may make a
+    single hospital owe births its type does not, or exempt one without a maternity ward. In force
+    for a period when its validity covers the period's last day, as a deadline regime is."""
+
+    org_unit_code: str
+    indicator_code: str
+    frequency: Frequency
+    rule: Literal["owes", "exempt"]
+    valid_from: date
+    valid_to: date | None  # inclusive; None = still in force
+    note_vi: str | None
+
+    def in_force_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
 class ReportingDeadline:
     """Working days after the period's end by which a report is due, per legal regime.
 
@@ -173,6 +191,7 @@ class Registry:
     benchmarks: tuple[NationalBenchmark, ...] = field(default=())
     disaggregation_options: tuple[DisaggregationOption, ...] = field(default=())
     indicator_disaggregations: tuple[IndicatorDisaggregation, ...] = field(default=())
+    unit_obligations: tuple[UnitObligation, ...] = field(default=())
 
     def obligations_of(self, unit_type: str) -> tuple[Obligation, ...]:
         return self._obligations_by_unit_type.get(unit_type, ())
@@ -185,6 +204,16 @@ class Registry:
         for obligation in self.obligations:
             by_unit_type.setdefault(obligation.unit_type, []).append(obligation)
         return {unit_type: tuple(owed) for unit_type, owed in by_unit_type.items()}
+
+    def unit_obligations_of(self, unit_code: str) -> tuple[UnitObligation, ...]:
+        return self._unit_obligations_by_unit.get(unit_code, ())
+
+    @functools.cached_property
+    def _unit_obligations_by_unit(self) -> Mapping[str, tuple[UnitObligation, ...]]:
+        by_unit: dict[str, list[UnitObligation]] = {}
+        for obligation in self.unit_obligations:
+            by_unit.setdefault(obligation.org_unit_code, []).append(obligation)
+        return {code: tuple(owed) for code, owed in by_unit.items()}
 
     def province_of(self, code: str) -> str | None:
         """The province a unit or area belongs to (a province is its own), or None for a code the

@@ -29,6 +29,7 @@ FINDING_SEVERITIES = ("error", "warning")
 ORG_UNIT_LEVELS = ("facility", "area")
 ACHIEVEMENT_STATUSES = ("dat", "chua_dat", "khong_co_so_lieu")
 COMPARED_WITH = ("target", "benchmark")
+COMPARISON_BASES = ("year_to_date_share", "full_year")
 TARGET_DIRECTIONS = ("at_least", "at_most")
 COMPOSITIONS = ("predecessors", "successor", "predecessors_and_successor")
 CHANGE_KINDS = ("merge", "split", "rename", "re-parent")
@@ -379,6 +380,8 @@ MART_SUITES: dict[str, SuiteSpec] = {
                 _not_null("achievement_status"),
                 _in_set("achievement_status", ACHIEVEMENT_STATUSES),
                 _in_set("compared_with", COMPARED_WITH),
+                _not_null("comparison_basis"),
+                _in_set("comparison_basis", COMPARISON_BASES),
                 _in_set("direction", TARGET_DIRECTIONS),
                 # A verdict needs the figure it was reached on and the figure it was compared with.
                 _not_null_where("target_value", "compared_with", "target"),

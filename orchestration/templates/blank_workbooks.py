@@ -50,7 +50,7 @@ class TemplateRow:
 def template_rows(registry: Registry, unit_code: str, period: Period) -> list[TemplateRow]:
     """One row per owed indicator; area-level sources get one row per area of their province active
     during the period."""
-    codes = indicators_owed(registry, registry.org_units[unit_code].unit_type, period)
+    codes = indicators_owed(registry, registry.org_units[unit_code], period)
     areas = areas_reported_on(registry, codes, period, unit_code)
     if not areas:
         return [TemplateRow(code, None) for code in codes]

@@ -8,7 +8,9 @@ import pytest
 from ingest_builders import FIRST_VALUE_ROW, SHEET, TODAY, make_registry, report_rows, sheet
 from orchestration.ingest.identity_checks import CheckedSubmission, check_submission
 from orchestration.ingest.submission_parser import ParsedSubmission, parse_submission
+from orchestration.lib.reference import load_registry
 from orchestration.lib.registry import OrgUnit, ParentLink
+from orchestration.lib.settings import REPO_ROOT
 
 FILE = "bc.xlsx"
 REGISTRY = make_registry()
@@ -99,11 +101,32 @@ def test_current_period_may_be_reported_early():
 
 @pytest.mark.parametrize(
     ("unit_code", "period"),
-    [("QN-BVDKT", "6 tháng đầu năm 2025"), ("QN-BVDKT", "9 tháng năm 2025"), ("QN-BVDKT", "Năm 2024"),
-     ("QN-SYT", "Tháng 3/2025"), ("QN-CTK", "Tháng 3/2025")],
+    [("QN-CTK", "6 tháng đầu năm 2025"), ("QN-SYT", "9 tháng năm 2025"), ("QN-SYT", "Tháng 3/2025"),
+     ("QN-CTK", "Tháng 3/2025")],
 )
 def test_period_type_the_unit_never_reports(unit_code, period):
     assert report(unit_code=unit_code, period=period).rejection.reason_code == "ING_FREQUENCY_MISMATCH"
+
+
+@pytest.mark.parametrize("period", ["6 tháng đầu năm 2025", "9 tháng năm 2024", "Năm 2024"])
+def test_a_units_own_cumulative_report_over_its_months_is_accepted(period):
+    """No obligation asks for it, so no value is flagged as not owed either."""
+    checked = report(unit_code="QN-BVDKT", period=period, values=[("OPD_VISITS", 228000), ("BEDS", 1200)])
+    assert checked.rejection is None and checked.findings == ()
+    assert [(v.indicator_code, v.value) for v in checked.values] == [("OPD_VISITS", 228000), ("BEDS", 1200)]
+
+
+def test_bai_chay_owes_no_births_under_the_real_obligations():
+    """The foundation contract (unit_obligations.csv): among hospitals only QN-BVDKT and QN-BVSN owe
+    births; a birth count from Bệnh viện Bãi Cháy is kept with a not-owed warning."""
+    registry = load_registry(REPO_ROOT / "sources" / "reference")
+
+    def check_real(unit_code: str) -> CheckedSubmission:
+        rows = report_rows(unit_code, "Tháng 3/2025", [("OPD_VISITS", 26000), ("LIVE_BIRTHS", 3)])
+        return check_submission(parse_submission((sheet(rows),), FILE), registry, TODAY, FILE)
+
+    assert [(f.rule_code, f.indicator_code) for f in check_real("QN-BVBC").findings] == [("ING_NOT_OBLIGED", "LIVE_BIRTHS")]
+    assert check_real("QN-BVSN").findings == () and check_real("QN-BVDKT").findings == ()
 
 
 def test_quarterly_report_of_a_hospital():

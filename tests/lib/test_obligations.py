@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from orchestration.lib.obligations import (
+    accepts_cumulative_report,
     areas_reported_on,
     classify,
     expected_reports,
@@ -10,8 +11,17 @@ from orchestration.lib.obligations import (
     owing_units,
     report_timeliness,
 )
-from orchestration.lib.periods import half_year_period, month_period, quarter_period
-from orchestration.lib.registry import Indicator, Obligation, OrgUnit, ParentLink, PublicHoliday, Registry, ReportingDeadline
+from orchestration.lib.periods import half_year_period, month_period, nine_months_period, quarter_period
+from orchestration.lib.registry import (
+    Indicator,
+    Obligation,
+    OrgUnit,
+    ParentLink,
+    PublicHoliday,
+    Registry,
+    ReportingDeadline,
+    UnitObligation,
+)
 from orchestration.lib.working_days import WorkingCalendar
 
 
@@ -26,14 +36,24 @@ REGISTRY = Registry(
         unit("TYT-A", "commune_station", valid_to=date(2025, 6, 30)),
         unit("TYT-C", "commune_station", valid_from=date(2025, 7, 1)),
         unit("CTK", "statistics_office"),
+        unit("BV-A", "hospital"),
+        unit("BV-B", "hospital"),
     ]},
     indicators={
         "OPD_VISITS": Indicator("OPD_VISITS", "Lượt khám", "Visits", "reported", "Lượt", "flow"),
+        "LIVE_BIRTHS": Indicator("LIVE_BIRTHS", "Trẻ đẻ sống", "Live births", "reported", "Trẻ", "flow"),
         "POPULATION": Indicator("POPULATION", "Dân số", "Population", "reference", "Người", "yearly"),
     },
     obligations=(
         Obligation("commune_station", "OPD_VISITS", "monthly"),
         Obligation("statistics_office", "POPULATION", "quarterly"),
+        Obligation("hospital", "OPD_VISITS", "monthly"),
+        Obligation("hospital", "LIVE_BIRTHS", "monthly"),
+    ),
+    unit_obligations=(
+        # BV-A closes its maternity ward from April 2025; BV-B's commune births are owed from July.
+        UnitObligation("BV-A", "LIVE_BIRTHS", "monthly", "exempt", date(2025, 4, 1), None, None),
+        UnitObligation("TYT-B", "LIVE_BIRTHS", "monthly", "owes", date(2025, 7, 1), None, None),
     ),
     deadlines=(ReportingDeadline("TT23-2025", date(2019, 1, 1), None, "*", 5),),
     holidays=tuple(PublicHoliday(date(2025, 1, 25) + timedelta(days=n), "Tết", "holiday") for n in range(9)),
@@ -41,17 +61,40 @@ REGISTRY = Registry(
 JANUARY = month_period(2025, 1)
 
 
-def test_a_unit_type_owes_what_it_reports_at_the_period_frequency_and_nothing_cumulative():
-    assert indicators_owed(REGISTRY, "commune_station", JANUARY) == ("OPD_VISITS",)
-    assert indicators_owed(REGISTRY, "commune_station", quarter_period(2025, 1)) == ()
-    assert indicators_owed(REGISTRY, "commune_station", half_year_period(2025, 1)) == ()
+def test_a_unit_owes_what_its_type_reports_at_the_period_frequency_and_nothing_cumulative():
+    station = REGISTRY.org_units["TYT-A"]
+    assert indicators_owed(REGISTRY, station, JANUARY) == ("OPD_VISITS",)
+    assert indicators_owed(REGISTRY, station, quarter_period(2025, 1)) == ()
+    assert indicators_owed(REGISTRY, station, half_year_period(2025, 1)) == ()
+
+
+def test_a_single_unit_is_exempted_or_obliged_from_the_day_its_row_is_in_force():
+    hospital_a, hospital_b, station = (REGISTRY.org_units[code] for code in ("BV-A", "BV-B", "TYT-B"))
+    assert indicators_owed(REGISTRY, hospital_a, month_period(2025, 3)) == ("OPD_VISITS", "LIVE_BIRTHS")
+    assert indicators_owed(REGISTRY, hospital_a, month_period(2025, 4)) == ("OPD_VISITS",)
+    assert indicators_owed(REGISTRY, hospital_b, month_period(2025, 4)) == ("OPD_VISITS", "LIVE_BIRTHS")
+    assert indicators_owed(REGISTRY, station, month_period(2025, 6)) == ("OPD_VISITS",)
+    assert indicators_owed(REGISTRY, station, month_period(2025, 7)) == ("OPD_VISITS", "LIVE_BIRTHS")
+    # The report register (completeness, reminders) and the templates ask the same question.
+    [report] = [r for r in expected_reports(REGISTRY, [month_period(2025, 5)]) if r.unit.code == "BV-A"]
+    assert report.indicator_codes == ("OPD_VISITS",)
+
+
+def test_a_units_own_cumulative_report_is_accepted_over_the_months_it_reports():
+    station, office = REGISTRY.org_units["TYT-B"], REGISTRY.org_units["CTK"]
+    assert accepts_cumulative_report(REGISTRY, station, half_year_period(2025, 1))
+    assert accepts_cumulative_report(REGISTRY, station, nine_months_period(2025))
+    assert not accepts_cumulative_report(REGISTRY, station, month_period(2025, 1))
+    # A quarterly source may send its own half year of quarters; a unit that reports nothing may not.
+    assert accepts_cumulative_report(REGISTRY, office, half_year_period(2025, 1))
+    assert not accepts_cumulative_report(REGISTRY, REGISTRY.org_units["QN"], half_year_period(2025, 1))
 
 
 def test_only_units_active_for_the_whole_period_owe_it_in_registry_order():
-    assert [u.code for u, _ in owing_units(REGISTRY, JANUARY)] == ["TYT-B", "TYT-A"]
-    assert [u.code for u, _ in owing_units(REGISTRY, month_period(2025, 7))] == ["TYT-B", "TYT-C"]
+    assert [u.code for u, _ in owing_units(REGISTRY, JANUARY)] == ["TYT-B", "TYT-A", "BV-A", "BV-B"]
+    assert [u.code for u, _ in owing_units(REGISTRY, month_period(2025, 7))] == ["TYT-B", "TYT-C", "BV-A", "BV-B"]
     assert [(r.unit.code, r.due) for r in expected_reports(REGISTRY, [JANUARY])] == [
-        ("TYT-A", date(2025, 2, 7)), ("TYT-B", date(2025, 2, 7))  # by code; Tết pushes the deadline
+        (code, date(2025, 2, 7)) for code in ("BV-A", "BV-B", "TYT-A", "TYT-B")  # by code; Tết pushes the deadline
     ]
 
 
@@ -91,4 +134,6 @@ def test_timeliness_looks_up_the_first_arrival_by_unit_and_period():
     reports = expected_reports(REGISTRY, [JANUARY])
     received = {("TYT-B", "202501"): date(2025, 2, 3)}
     states = report_timeliness(REGISTRY, reports, received, date(2025, 2, 10))
-    assert [(s.report.unit.code, s.status) for s in states] == [("TYT-A", "missing"), ("TYT-B", "on_time")]
+    assert [(s.report.unit.code, s.status) for s in states] == [
+        ("BV-A", "missing"), ("BV-B", "missing"), ("TYT-A", "missing"), ("TYT-B", "on_time"),
+    ]

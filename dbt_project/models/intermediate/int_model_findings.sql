@@ -21,6 +21,12 @@ indicators as (
 
 ),
 
+periods as (
+
+    select * from {{ ref('int_periods') }}
+
+),
+
 submitted_values as (
 
     select * from {{ ref('stg_raw__submitted_values') }}
@@ -97,8 +103,8 @@ unverified_rate_findings as (
 
 ),
 
--- A quarter or year total typed beside monthly reports must agree with them; value is the
--- roll-up whenever the unit reports shorter periods, so any difference is the unit's own.
+-- A quarter total typed beside monthly reports must agree with them; value is the roll-up
+-- whenever the unit reports shorter periods, so any difference is the unit's own.
 period_total_findings as (
 
     select
@@ -135,6 +141,50 @@ period_total_findings as (
 
 ),
 
+-- A unit's own 6-month, 9-month or yearly report is published as its official figure; when all
+-- its months for the span are present too and aggregate (sum of flows, closing stock) to another
+-- figure, the unit is told both numbers.
+cumulative_report_findings as (
+
+    select
+        unit_element_periods.source_submission_id as submission_id,
+        unit_element_periods.org_unit_code,
+        unit_element_periods.period_code,
+        unit_element_periods.indicator_code,
+        'MODEL_CUMULATIVE_REPORT_MISMATCH' as rule_code,
+        format(
+            'Đơn vị báo cáo {} ({}) kỳ {} là {} nhưng theo báo cáo các tháng của đơn vị ({}) là {}; hệ thống công bố số đơn vị báo cáo cho kỳ này ({}).',
+            unit_element_periods.indicator_code,
+            indicators.name_vi,
+            unit_element_periods.period_code,
+            {{ number_text('unit_element_periods.reported_value', 'vi') }},
+            case unit_element_periods.aggregation when 'flow' then 'cộng các tháng' else 'số của tháng cuối kỳ' end,
+            {{ number_text('unit_element_periods.rolled_up_value', 'vi') }},
+            {{ number_text('unit_element_periods.reported_value', 'vi') }}
+        ) as message_vi,
+        format(
+            'The unit reported {} ({}) for {} as {} but its monthly reports give {} ({}); the unit''s own figure ({}) is published for this period.',
+            unit_element_periods.indicator_code,
+            indicators.name_en,
+            unit_element_periods.period_code,
+            {{ number_text('unit_element_periods.reported_value', 'en') }},
+            {{ number_text('unit_element_periods.rolled_up_value', 'en') }},
+            case unit_element_periods.aggregation when 'flow' then 'their sum' else 'the closing month' end,
+            {{ number_text('unit_element_periods.reported_value', 'en') }}
+        ) as message_en
+    from unit_element_periods
+    inner join periods
+        on unit_element_periods.period_code = periods.period_code
+    inner join indicators
+        on unit_element_periods.indicator_code = indicators.indicator_code
+    where periods.period_type in ('half_year', 'nine_months', 'year')
+        and unit_element_periods.aggregation in ('flow', 'stock')
+        and unit_element_periods.rolled_up_value is not null
+        and abs(unit_element_periods.reported_value - unit_element_periods.rolled_up_value)
+            > {{ rounding_tolerance('unit_element_periods.reported_value') }}
+
+),
+
 findings as (
 
     select * from rate_findings
@@ -142,6 +192,8 @@ findings as (
     select * from unverified_rate_findings
     union all
     select * from period_total_findings
+    union all
+    select * from cumulative_report_findings
 
 ),
 

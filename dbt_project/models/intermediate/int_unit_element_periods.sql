@@ -193,10 +193,12 @@ yearly_applied as (
 
 ),
 
--- A value a unit reported for exactly this span. It is the value only when the unit reports
--- nothing shorter for that element and year (a year total alone); otherwise the roll-up of the
--- unit's months (or quarters) is the value, so that every period type agrees with its months at
--- every level, and this figure is kept beside it as reported_value.
+-- A value a unit reported for exactly this span. A unit's own cumulative report (6 months,
+-- 9 months, year) of a flow or stock is its official figure for that span and is the value even
+-- beside its months (README, "Cumulative reports"); area roll-ups then add the units' official
+-- figures. A quarter total typed beside monthly reports is the value only when the unit reports
+-- nothing shorter; otherwise the roll-up of its months is. The typed figure is kept as
+-- reported_value either way, and int_model_findings compares it with the months.
 exact_reports as (
 
     select
@@ -210,7 +212,11 @@ exact_reports as (
         windows.months_in_window as months_present,
         true as is_complete,
         reported_values.submission_id as source_submission_id,
-        3 as precedence
+        case
+            when reported_values.period_type in ('half_year', 'nine_months', 'year')
+                and reported_values.aggregation in ('flow', 'stock') then 0
+            else 3
+        end as precedence
     from reported_values
     inner join windows
         on windows.window_start_date = reported_values.start_date
@@ -250,6 +256,7 @@ final as (
         chosen.aggregation,
         chosen.value,
         exact_reports.value as reported_value,
+        case when rolled_up.is_complete then rolled_up.value end as rolled_up_value,
         chosen.months_expected,
         chosen.months_present,
         chosen.is_complete,
@@ -260,6 +267,11 @@ final as (
         and chosen.indicator_code = exact_reports.indicator_code
         and chosen.period_code = exact_reports.period_code
         and chosen.window_kind = exact_reports.window_kind
+    left join rolled_up
+        on chosen.org_unit_code = rolled_up.org_unit_code
+        and chosen.indicator_code = rolled_up.indicator_code
+        and chosen.period_code = rolled_up.period_code
+        and chosen.window_kind = rolled_up.window_kind
 
 )
 

@@ -102,10 +102,20 @@ compared as (
         targets.note_vi as target_note_vi,
         benchmarks.source_vi as benchmark_source_vi,
         case when targets.target_value is not null then 'target' else 'benchmark' end as compared_with,
-        coalesce(targets.target_value, benchmarks.benchmark_value) as reference_value
+        case when indicators.numerator_window = 'year_to_date' then 'year_to_date_share' else 'full_year' end
+            as comparison_basis,
+        -- A cumulative count over a yearly population (children fully immunised from January) is
+        -- judged against the share of the year elapsed: March's year-to-date figure against a
+        -- quarter of the yearly target. A ratio of a stock or a rate within the period keeps its
+        -- meaning in any month and is judged against the yearly figure as it is.
+        case when indicators.numerator_window = 'year_to_date' then month(periods.end_date) else 12 end
+            as months_elapsed,
+        coalesce(targets.target_value, benchmarks.benchmark_value) as yearly_reference_value
     from comparisons
     inner join periods
         on comparisons.period_code = periods.period_code
+    inner join indicators
+        on comparisons.indicator_code = indicators.indicator_code
     left join indicator_values
         on comparisons.org_unit_code = indicator_values.org_unit_code
         and comparisons.indicator_code = indicator_values.indicator_code
@@ -122,22 +132,32 @@ compared as (
 
 -- The area's own target decides the status; the national figure decides it only where the
 -- province set no target, and is always shown beside it.
-statuses as (
+pro_rated as (
 
     select
         compared.*,
+        yearly_reference_value * months_elapsed / 12 as comparison_value,
+        benchmark_value * months_elapsed / 12 as comparison_benchmark_value
+    from compared
+
+),
+
+verdicts as (
+
+    select
+        pro_rated.*,
         case
             when actual_value is null then 'khong_co_so_lieu'
-            when direction = 'at_least' and actual_value >= reference_value then 'dat'
-            when direction = 'at_most' and actual_value <= reference_value then 'dat'
+            when direction = 'at_least' and actual_value >= comparison_value then 'dat'
+            when direction = 'at_most' and actual_value <= comparison_value then 'dat'
             else 'chua_dat'
         end as achievement_status,
         case
             when actual_value is null or benchmark_value is null then null
-            when direction = 'at_least' then actual_value >= benchmark_value
-            else actual_value <= benchmark_value
+            when direction = 'at_least' then actual_value >= comparison_benchmark_value
+            else actual_value <= comparison_benchmark_value
         end as meets_benchmark
-    from compared
+    from pro_rated
 
 ),
 
@@ -158,6 +178,8 @@ final as (
         cast(statuses.benchmark_value as double) as benchmark_value,
         cast(statuses.direction as varchar) as direction,
         cast(statuses.compared_with as varchar) as compared_with,
+        cast(statuses.comparison_basis as varchar) as comparison_basis,
+        cast(statuses.comparison_value as double) as comparison_value,
         cast(statuses.achievement_status as varchar) as achievement_status,
         cast(
             case statuses.achievement_status
@@ -176,7 +198,7 @@ final as (
         cast(statuses.meets_benchmark as boolean) as meets_benchmark,
         cast(statuses.target_note_vi as varchar) as target_note_vi,
         cast(statuses.benchmark_source_vi as varchar) as benchmark_source_vi
-    from statuses
+    from verdicts as statuses
     inner join org_units
         on statuses.org_unit_code = org_units.org_unit_code
     inner join indicators
