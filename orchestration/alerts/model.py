@@ -32,6 +32,8 @@ class FindingRow:
     sheet_name: str | None
     cell_ref: str | None
     submission_id: int
+    value_text: str | None = None  # the figure as typed, for the clerk's sentence
+    status: str = "open"  # open | explained | resolved (fct_dq_findings)
 
     @property
     def fingerprint(self) -> str:
@@ -70,6 +72,15 @@ class UnitContact:
     email: str | None
     valid_from: date | None = None
     valid_to: date | None = None
+
+
+@dataclass(frozen=True)
+class OfficerContact:
+    """Whom a unit calls or writes to about its figures; replies to every unit e-mail go here."""
+
+    name_vi: str
+    phone: str
+    email: str
 
 
 class _Unit(Protocol):

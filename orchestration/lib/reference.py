@@ -25,6 +25,7 @@ from orchestration.lib.build_schema import RAW_SCHEMA, REFERENCE_TABLES
 from orchestration.lib.periods import MAX_YEAR, MIN_YEAR, PERIOD_LABELS_CSV, PERIOD_LABELS_FILE, PeriodLabel, period_labels
 from orchestration.lib.registry import (
     AREA_UNIT_TYPES,
+    DataOfficer,
     Indicator,
     IndicatorTarget,
     LineageEvent,
@@ -109,6 +110,9 @@ FILES: dict[str, FileSpec] = {
         Column("indicator_code"), Column("year", "integer"), Column("benchmark_value", "number"),
         Column("direction", choices=_literal_values(NationalBenchmark, "direction")), Column("source_vi"),
     ), ("indicator_code", "year")),
+    "data_officers.csv": FileSpec(DataOfficer, "data_officers", (
+        Column("province_code"), Column("name_vi"), Column("phone"), Column("email"),
+    ), ("province_code",)),
 }
 
 
@@ -464,6 +468,26 @@ def _goal_problems(
     return problems + _direction_problems(rows)
 
 
+_EMAIL = re.compile(r"[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+\.[^@\s<>,;:\"()\[\]\\]+")
+_PHONE = re.compile(r"\+?[0-9][0-9 .]{7,18}[0-9]")
+
+
+def _officer_problems(officer: DataOfficer, units: Mapping[str, OrgUnit]) -> list[Message]:
+    """Units are told to reply to this address and call this number: one of each, that a mail
+    program and a phone can use as written."""
+    found: list[Message] = []
+    unit = units.get(officer.province_code)
+    if unit is None or unit.unit_type != "province":
+        found.append((f"'{officer.province_code}' is not a province of org_units.csv",
+                      f"'{officer.province_code}' không phải mã tỉnh trong org_units.csv"))
+    if not _EMAIL.fullmatch(officer.email):
+        found.append((f"'{officer.email}' is not one e-mail address", f"'{officer.email}' không phải một địa chỉ e-mail"))
+    if not _PHONE.fullmatch(officer.phone):
+        found.append((f"'{officer.phone}' is not a phone number (digits, spaces, dots, a leading +)",
+                      f"'{officer.phone}' không phải số điện thoại (chữ số, dấu cách, dấu chấm, có thể có + ở đầu)"))
+    return found
+
+
 def load_registry(reference_dir: Path) -> Registry:
     """Parse and check every file of FILES; raise ReferenceDataError listing every problem found."""
     problems: list[Problem] = []
@@ -483,6 +507,8 @@ def load_registry(reference_dir: Path) -> Registry:
     problems += [Problem("public_holidays.csv", line, *message) for line, holiday in rows["public_holidays.csv"]
                  if (message := _holiday_problem(holiday))]
     problems += _goal_problems(rows, units, indicators)
+    problems += [Problem("data_officers.csv", line, *message) for line, officer in rows["data_officers.csv"]
+                 for message in _officer_problems(officer, units)]
     if problems:
         raise ReferenceDataError(problems)
     records = {spec.registry_field: [record for _, record in rows[name]] for name, spec in FILES.items()}

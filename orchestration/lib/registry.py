@@ -139,6 +139,17 @@ class NationalBenchmark:
 
 
 @dataclass(frozen=True)
+class DataOfficer:
+    """The person at the provincial health department a unit calls or writes to about its figures:
+    every message to a unit names them and replies go to them, never to the automatic sender."""
+
+    province_code: str
+    name_vi: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
 class Registry:
     org_units: Mapping[str, OrgUnit]
     indicators: Mapping[str, Indicator]
@@ -149,6 +160,7 @@ class Registry:
     holidays: tuple[PublicHoliday, ...] = field(default=())
     targets: tuple[IndicatorTarget, ...] = field(default=())
     benchmarks: tuple[NationalBenchmark, ...] = field(default=())
+    data_officers: tuple[DataOfficer, ...] = field(default=())
 
     def obligations_of(self, unit_type: str) -> tuple[Obligation, ...]:
         return self._obligations_by_unit_type.get(unit_type, ())
@@ -173,6 +185,29 @@ class Registry:
             and (unit.valid_to is None or start <= unit.valid_to)
         ]
         return tuple(unit.code for unit in sorted(areas, key=lambda unit: (order.index(unit.unit_type), unit.code)))
+
+    def province_of(self, unit_code: str, day: date) -> str | None:
+        """The province a unit sits in on `day`, up its parent links (a unit that is a province is its own);
+        a unit closed by `day` (a station merged away) is placed by its last parent link."""
+        seen: set[str] = set()
+        code: str | None = unit_code
+        while code is not None and code not in seen:
+            unit = self.org_units.get(code)
+            if unit is None:
+                return None
+            if unit.unit_type == "province":
+                return code
+            seen.add(code)
+            links = sorted((link for link in self.parent_links if link.org_unit_code == code),
+                           key=lambda link: link.valid_from)
+            current = [link for link in links if link.valid_from <= day and (link.valid_to is None or day <= link.valid_to)]
+            chosen = current or links
+            code = chosen[-1].parent_code if chosen else None
+        return None
+
+    def data_officer_of(self, unit_code: str, day: date) -> DataOfficer | None:
+        province = self.province_of(unit_code, day)
+        return next((officer for officer in self.data_officers if officer.province_code == province), None)
 
     def frequencies_of(self, unit_type: str) -> frozenset[str]:
         return frozenset(o.frequency for o in self.obligations_of(unit_type))
