@@ -23,12 +23,15 @@ from orchestration.lib.workbook.reader import file_format_of
 Rows = list[dict[str, Any]]
 
 
-def ledger_rows(receipt: Receipt, first_id: int, ingested_at: datetime, run_id: str) -> tuple[Rows, Rows, Rows]:
-    """Submissions, values and findings of one run; ids follow arrival order from `first_id`."""
+def ledger_rows(
+    receipt: Receipt, first_id: int, ingested_at: datetime, run_id: str
+) -> tuple[Rows, Rows, Rows, Rows]:
+    """Submissions, values, findings and row notes of one run; ids follow arrival order from `first_id`."""
     ids = {arrival.inbox_path: first_id + offset for offset, arrival in enumerate(receipt.arrivals)}
     submissions: Rows = []
     values: Rows = []
     findings: Rows = []
+    notes: Rows = []
     for arrival in receipt.arrivals:
         submission_id = ids[arrival.inbox_path]
         base = submission_base(arrival, submission_id, ingested_at, run_id)
@@ -41,7 +44,9 @@ def ledger_rows(receipt: Receipt, first_id: int, ingested_at: datetime, run_id: 
         values += [value_row(submission_id, outcome.period_code, v) for v in outcome.values]
         findings += [finding_row(submission_id, unit_code, outcome.period_code, arrival.file_name, f)
                      for f in outcome.findings]
-    return submissions, values, findings
+        notes += [{"submission_id": submission_id, "period_code": outcome.period_code, **note._asdict()}
+                  for note in outcome.notes]
+    return submissions, values, findings, notes
 
 
 def submission_base(arrival: Arrival, submission_id: int, ingested_at: datetime, run_id: str) -> dict[str, Any]:

@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from orchestration.ingest.numbers import FORMULA_WITHOUT_VALUE, ParsedNumber, parse_number
+from orchestration.ingest.numbers import FORMULA_WITHOUT_VALUE, ParsedNumber, is_not_applicable, parse_number
 from orchestration.ingest.text import cell_text, label_key
 from orchestration.lib.workbook.locations import cell_ref
 from orchestration.lib.workbook.reader import Sheet
 from orchestration.lib.workbook.rejections import FileRejection, reject
+from orchestration.lib.workbook.table_headers import CODE_HEADERS, NOTE_HEADERS, VALUE_HEADERS
 
 # Folded label -> identity field. Several spellings seen on provincial templates.
 IDENTITY_LABELS = {
@@ -30,8 +31,6 @@ IDENTITY_LABELS = {
     "nguoi lap bieu": "preparer",
     "nguoi lap bao cao": "preparer",
 }
-CODE_HEADERS = frozenset({"ma chi so"})
-VALUE_HEADERS = frozenset({"gia tri", "so lieu", "ket qua"})
 AREA_HEADERS = frozenset({"ma dia ban"})
 
 # Indicator and area codes are ASCII identifiers; text that is not one is a title or signature line.
@@ -54,6 +53,7 @@ class SubmittedRow(NamedTuple):
     sheet_name: str
     cell_ref: str  # the value cell
     area_cell_ref: str | None = None
+    note: str | None = None  # the row's Ghi chú: a unit's reason for a figure, or 'x' (not applicable)
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ class TableHeader:
     code_column: int
     value_column: int
     area_column: int | None
+    note_column: int | None = None
 
 
 def parse_submission(sheets: tuple[Sheet, ...], file_name: str) -> ParsedSubmission | FileRejection:
@@ -197,7 +198,8 @@ def find_header(sheets: tuple[Sheet, ...]) -> TableHeader | None:
             code_column = _first_column(folded, CODE_HEADERS)
             value_column = _first_column(folded, VALUE_HEADERS)
             assert code_column is not None and value_column is not None
-            return TableHeader(sheet_index, row_index, code_column, value_column, _first_column(folded, AREA_HEADERS))
+            return TableHeader(sheet_index, row_index, code_column, value_column, _first_column(folded, AREA_HEADERS),
+                               _first_column(folded, NOTE_HEADERS))
     return None
 
 
@@ -217,6 +219,10 @@ def read_rows(sheet: Sheet, header: TableHeader) -> tuple[SubmittedRow, ...]:
             number = FORMULA_WITHOUT_VALUE
         if not _CODE_SHAPE.fullmatch(code) and number.status != "value":
             continue
+        note_column = header.note_column
+        note = cell_text(row[note_column]) if note_column is not None and note_column < len(row) else None
+        if note is not None and number.status == "not_reported" and is_not_applicable(note):
+            number = ParsedNumber("not_applicable", text=note)
         area = cell_text(row[area_column]) if area_column is not None and area_column < len(row) else None
         rows.append(
             SubmittedRow(
@@ -226,6 +232,7 @@ def read_rows(sheet: Sheet, header: TableHeader) -> tuple[SubmittedRow, ...]:
                 sheet_name=sheet.name,
                 cell_ref=cell_ref(row_index, header.value_column),
                 area_cell_ref=cell_ref(row_index, header.area_column) if area else None,
+                note=note,
             )
         )
     return tuple(rows)
