@@ -1,3 +1,6 @@
+-- Read by the data-quality rules (not-applicable rows are not missing values), so built in phase one.
+{{ config(tags=['dq_inputs']) }}
+
 with
 
 source as (
