@@ -107,7 +107,7 @@ def send_unit_feedback(
                     feedback += 1
                     told += len(recent)
             if older:
-                composed = compose_backlog(signer, unit, older, names, contact, since)
+                composed = compose_backlog(signer, unit, older, names, contact, since, bool(recent))
                 alert = _alert("backlog", unit, composed, older, settings, clock, contact)
                 if enqueue(connection, settings.outbox_dir, alert, clock(), run_id, told=older):
                     backlogs += 1

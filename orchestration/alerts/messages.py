@@ -101,7 +101,7 @@ def compose_feedback(
 
 def compose_backlog(
     org_name: str, unit: UnitContact, findings: Sequence[FindingRow], names: Mapping[str, tuple[str, str]],
-    contact: OfficerContact | None, since: date,
+    contact: OfficerContact | None, since: date, with_recent: bool,
 ) -> ComposedEmail:
     """Findings on periods before `since` (a first run, a long outage), one line per period: a clerk
     acts on this month's report first, and a summary of the old ones tells them how much is left."""
@@ -122,7 +122,8 @@ def compose_backlog(
     return render(
         "backlog",
         f"[{org_name}] Tóm tắt {len(findings)} vấn đề còn tồn tại ở các kỳ báo cáo trước {day_vi(since)}",
-        org_name=org_name, unit=unit, lines=lines, total=len(findings), contact=contact,
+        org_name=org_name, unit=unit, lines=lines, total=len(findings), contact=contact, with_recent=with_recent,
+        errors=sum(line["errors"] for line in lines), warnings=sum(line["warnings"] for line in lines),
         since_vi=day_vi(since), since_en=day_en(since), fix_vi=FIX_VI, fix_en=FIX_EN, confirm_vi=CONFIRM_VI,
         confirm_en=CONFIRM_EN,
     )

@@ -57,8 +57,9 @@ latest as (
 
 ),
 
--- A warning the unit was already given on an earlier file, raised again on the same figure of a
--- resubmission whose Ghi chú gives a reason: the unit has checked the figure and stands by it.
+-- A warning on a figure of a resubmission (an earlier file for the same unit and period was
+-- accepted) whose Ghi chú gives a reason: the unit was told, checked the figure and stands by it.
+-- A first file's notes ("số liệu từ phần mềm HIS") answer no question yet, so they settle nothing.
 explained as (
 
     select
@@ -73,11 +74,10 @@ explained as (
     where located.severity = 'warning'
         and exists (
             select 1
-            from located as earlier
+            from submissions as earlier
             where earlier.org_unit_code = located.org_unit_code
                 and earlier.period_code = located.period_code
-                and earlier.rule_code = located.rule_code
-                and earlier.indicator_code is not distinct from located.indicator_code
+                and earlier.intake_status = 'accepted'
                 and earlier.arrived_at < located.arrived_at
         )
 
