@@ -44,7 +44,7 @@ def clerk_part_text(message: EmailMessage) -> str:
 
 def clerk_part_html(message: EmailMessage) -> str:
     html = message.get_body(("html",)).get_content().split('<div lang="en"')[0]
-    return unescape(re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1]))
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1].split(">", 1)[1])).split())
 
 
 def without_file_names(text: str, message: EmailMessage) -> str:
