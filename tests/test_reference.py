@@ -153,6 +153,9 @@ BROKEN_LINES = [
     ("public_holidays.csv", "2025-02-08", "2025-02-10,Làm bù,compensatory_working_day", "Saturday or Sunday"),
     ("public_holidays.csv", "2025-05-02", "2025-05-03,Nghỉ bù,compensatory_day_off", "must be a weekday"),
     ("public_holidays.csv", "2026-01-01", "2025-09-02,Quốc khánh,holiday", "duplicate day"),
+    ("data_officers.csv", "QN,", "QN-SYT,Nguyễn Thị Lan,0203 3835 123,thongke.syt@demo.quangninh.vn", "not a province"),
+    ("data_officers.csv", "QN,", "QN,Nguyễn Thị Lan,0203 3835 123,a@x.vn; b@x.vn", "not one e-mail address"),
+    ("data_officers.csv", "QN,", "QN,Nguyễn Thị Lan,gọi chị Lan,thongke.syt@demo.quangninh.vn", "not a phone number"),
 ]
 
 
