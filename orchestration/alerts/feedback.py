@@ -23,7 +23,7 @@ from orchestration.alerts.diffing import plan_feedback
 from orchestration.alerts.clerk_text import clerk_text
 from orchestration.alerts.labels import day_vi, period_labels
 from orchestration.alerts.messages import compose_backlog, compose_feedback, compose_resolved, feedback_files
-from orchestration.alerts.model import FindingRow, OfficerContact, UnitContact, org_name
+from orchestration.alerts.model import FindingRow, OfficerContact, UnitContact, officer_contact, org_name
 from orchestration.alerts.published import PublishedSnapshot
 from orchestration.alerts.rendering import ComposedEmail, build_message, usable_address
 from orchestration.alerts.store import (
@@ -160,11 +160,6 @@ def _latest_period_ends(published: PublishedSnapshot) -> dict[str, date]:
             continue
         ends[submission.org_unit_code] = max(end, ends.get(submission.org_unit_code, end))
     return ends
-
-
-def officer_contact(registry: Registry, unit_code: str, today: date) -> OfficerContact | None:
-    officer = registry.data_officer_of(unit_code, today)
-    return None if officer is None else OfficerContact(officer.name_vi, officer.phone, officer.email)
 
 
 def _worded(finding: FindingRow, names: dict[str, tuple[str, str]], today: date) -> FindingRow:

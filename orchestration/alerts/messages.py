@@ -147,7 +147,8 @@ def compose_resolved(
 
 
 def compose_deadline_notice(
-    org_name: str, notice: Notice, indicator_names: Mapping[str, tuple[str, str]]
+    org_name: str, notice: Notice, indicator_names: Mapping[str, tuple[str, str]],
+    contact: OfficerContact | None = None,
 ) -> ComposedEmail:
     """A reminder before the deadline or an overdue notice after it; both list what is owed."""
     report = notice.report
@@ -161,6 +162,7 @@ def compose_deadline_notice(
         org_name=org_name, unit=report.unit, period_vi=period_vi, period_en=period_en,
         due_vi=day_vi(report.due), due_en=day_en(report.due), working_days=notice.working_days,
         indicators=[(code, *indicator_names.get(code, (code, code))) for code in report.indicator_codes],
+        contact=contact,
     )
 
 

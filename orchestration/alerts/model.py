@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from orchestration.lib.registry import Registry
+
 # Files that carry numbers for their unit and period; duplicates repeat an earlier file and
 # quarantined files could not be read, so neither counts as having reported.
 RECEIVED_STATUSES = frozenset({"published", "superseded", "held"})
@@ -107,3 +109,8 @@ def health_departments(units: Iterable[_Unit], today: date) -> list:
 def org_name(units: Iterable[_Unit], today: date) -> str:
     departments = health_departments(units, today)
     return departments[0].name_vi if departments else DEFAULT_ORG_NAME
+
+
+def officer_contact(registry: Registry, unit_code: str, today: date) -> OfficerContact | None:
+    officer = registry.data_officer_of(unit_code, today)
+    return None if officer is None else OfficerContact(officer.name_vi, officer.phone, officer.email)

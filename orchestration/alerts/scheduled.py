@@ -14,7 +14,7 @@ import duckdb
 from orchestration.alerts.delivery import Clock, DeliverySummary, enqueue, flush_queue
 from orchestration.alerts.diffing import open_error_counts
 from orchestration.alerts.messages import compose_deadline_notice, compose_digest
-from orchestration.alerts.model import health_departments, org_name
+from orchestration.alerts.model import OfficerContact, health_departments, officer_contact, org_name
 from orchestration.alerts.published import PublishedSnapshot
 from orchestration.alerts.reminders import due_notices, is_digest_day, received_dates, weekly_digest
 from orchestration.alerts.rendering import ComposedEmail, build_message, usable_address
@@ -47,9 +47,10 @@ def send_scheduled_notices(
     queued = {"reminder": 0, "overdue": 0, "digest": 0}
     for notice in due_notices(registry, today, received, settings.reminder_working_days):
         unit, period_code = notice.report.unit, notice.report.period.code
-        composed = compose_deadline_notice(signer, notice, names)
+        contact = officer_contact(registry, unit.code, today)
+        composed = compose_deadline_notice(signer, notice, names, contact)
         alert = _alert(notice.kind, (unit.code, period_code), unit.code, period_code, unit.email, composed, settings,
-                       clock)
+                       clock, contact)
         queued[notice.kind] += enqueue(connection, settings.outbox_dir, alert, clock(), run_id)
     if is_digest_day(registry, today):
         digest = weekly_digest(registry, today, received, open_error_counts(published.findings, published.submissions))
@@ -65,11 +66,13 @@ def send_scheduled_notices(
 
 def _alert(
     kind: str, about: tuple[str, str], unit_code: str, period_code: str | None, email: str | None,
-    composed: ComposedEmail, settings: AlertSettings, clock: Clock,
+    composed: ComposedEmail, settings: AlertSettings, clock: Clock, contact: OfficerContact | None = None,
 ) -> QueuedAlert:
     alert_id = alert_identity(kind, *about)
     recipient = usable_address(email)
     return QueuedAlert(
         alert_id=alert_id, kind=kind, org_unit_code=unit_code, period_code=period_code, recipient=recipient,
-        subject=composed.subject, message=build_message(composed, settings.sender, recipient, alert_id, clock()),
+        subject=composed.subject,
+        message=build_message(composed, settings.sender, recipient, alert_id, clock(),
+                               reply_to=contact.email if contact else None),
     )
