@@ -166,6 +166,9 @@ BROKEN_LINES = [
     ("indicator_disaggregations.csv", "DENGUE_CASES,", "DENGUE_CASE,AGE", "'DENGUE_CASE' is not a reported"),
     ("indicator_disaggregations.csv", "MEASLES_CASES,", "MEASLES_CASES,AGES", "dimension 'AGES'"),
     ("indicator_disaggregations.csv", "LIVE_BIRTHS,", "BEDS_PER_10K,SEX", "not a reported indicator"),
+    ("data_officers.csv", "QN,", "QN-SYT,Nguyễn Thị Lan,0203 3835 123,thongke.syt@demo.quangninh.vn", "not a province"),
+    ("data_officers.csv", "QN,", "QN,Nguyễn Thị Lan,0203 3835 123,a@x.vn; b@x.vn", "not one e-mail address"),
+    ("data_officers.csv", "QN,", "QN,Nguyễn Thị Lan,gọi chị Lan,thongke.syt@demo.quangninh.vn", "not a phone number"),
 ]
 
 

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from orchestration.alerts.labels import size_label
 from orchestration.alerts.model import FindingRow
+from orchestration.alerts.note_column import add_note_column
 from orchestration.lib.workbook.reader import Workbook, read_received_workbook
 
 # Distinct from the template's pale-yellow input cells (FFF2CC), so a highlight always means a finding.
@@ -81,6 +82,8 @@ def annotate_submission(
     workbook, sheets_by_name = opened
     try:
         marked = _mark(sheets_by_name, findings)
+        for worksheet in workbook.worksheets:
+            add_note_column(worksheet)
         neutralise_formulas(workbook)
         buffer = io.BytesIO()
         workbook.save(buffer)

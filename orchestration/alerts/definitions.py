@@ -40,7 +40,7 @@ def unit_feedback(
     with build_db.connect() as connection:
         summary = send_unit_feedback(
             read_published(paths.published_db), connection, paths.archive_dir, settings, now.utc_now,
-            context.run.run_id, now.today(),
+            context.run.run_id, now.today(), load_registry(paths.reference_dir),
         )
     context.log.info(f"Unit feedback: {summary}")
     for unit_code, file_name, why in summary.unannotated_files:
@@ -48,6 +48,7 @@ def unit_feedback(
     metadata = {
         "feedback_queued": summary.feedback_queued,
         "acknowledgements_queued": summary.acknowledgements_queued,
+        "backlog_summaries_queued": summary.backlogs_queued,
         "findings_told": summary.findings_told,
         "findings_resolved": summary.findings_resolved,
         "sent": summary.delivery.sent,

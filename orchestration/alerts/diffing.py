@@ -43,7 +43,8 @@ def plan_feedback(
     for finding in findings:
         fingerprint = finding.fingerprint
         is_new = fingerprint not in notified_fingerprints and fingerprint not in seen
-        if is_new and history.is_live(finding.submission_id):
+        # An explained warning is settled: the unit confirmed the figure with a reason in Ghi chú.
+        if is_new and history.is_live(finding.submission_id) and finding.status != "explained":
             seen.add(fingerprint)
             plan[finding.org_unit_code].new_findings.append(finding)
     for told in open_notified:

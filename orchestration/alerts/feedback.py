@@ -1,7 +1,9 @@
 """After each run: tell every unit what is new in its files, and what its resubmission fixed.
 
 Glue between the pure parts: the plan (diffing), the annotated workbooks, the wording and the
-queue. A unit gets at most one feedback e-mail and one acknowledgement per run. Units are handled one by
+queue. A unit gets at most one feedback e-mail, one summary of older findings (a first run or a
+long outage would otherwise bury this month's report under two years of items) and one
+acknowledgement per run; every one names the province's data officer, who receives the replies. Units are handled one by
 one and a failure for one unit is recorded and passed over, so every other unit still hears back.
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -18,8 +20,10 @@ import duckdb
 from orchestration.alerts.annotate import AnnotatedWorkbook, NoAnnotation, annotate_submission
 from orchestration.alerts.delivery import Clock, DeliverySummary, enqueue, flush_queue
 from orchestration.alerts.diffing import plan_feedback
-from orchestration.alerts.messages import compose_feedback, compose_resolved, feedback_files
-from orchestration.alerts.model import FindingRow, UnitContact, org_name, signers
+from orchestration.alerts.clerk_text import clerk_text
+from orchestration.alerts.labels import day_vi, period_labels
+from orchestration.alerts.messages import compose_backlog, compose_feedback, compose_resolved, feedback_files
+from orchestration.alerts.model import FindingRow, OfficerContact, UnitContact, officer_contact, org_name, signers
 from orchestration.alerts.published import PublishedSnapshot
 from orchestration.alerts.rendering import ComposedEmail, build_message, usable_address
 from orchestration.alerts.store import (
@@ -30,8 +34,12 @@ from orchestration.alerts.store import (
     notified_fingerprints,
     open_notified_findings,
 )
+from orchestration.lib.periods import PeriodError, period_from_code
+from orchestration.lib.registry import Registry
 from orchestration.lib.settings import AlertSettings
 from orchestration.lib.workbook.archive import read_archived
+
+RECENT_PERIODS = 2  # months a unit hears about item by item; older findings are summarised
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class UnitFailure:
 class FeedbackSummary:
     feedback_queued: int
     acknowledgements_queued: int
+    backlogs_queued: int
     findings_told: int
     findings_resolved: int
     delivery: DeliverySummary
@@ -62,36 +71,52 @@ def send_unit_feedback(
     clock: Clock,
     run_id: str | None,
     today: date,
+    registry: Registry,
 ) -> FeedbackSummary:
     ensure_alert_tables(connection)
     plan = plan_feedback(
         published.findings, published.submissions, open_notified_findings(connection), notified_fingerprints(connection)
     )
     units = published.units
-    names = signers(units.values(), lambda code: units[code].province_code, today)
+    signer_names = signers(units.values(), lambda code: units[code].province_code, today)
     archived = archive_paths(connection, (f.submission_id for p in plan.values() for f in p.new_findings))
-    feedback = acknowledgements = told = resolved = 0
+    names = published.indicator_names
+    latest_ends = _latest_period_ends(published)
+    feedback = acknowledgements = backlogs = told = resolved = 0
     failed: list[UnitFailure] = []
     unannotated: list[tuple[str, str, str]] = []
     for unit_code, unit_plan in sorted(plan.items()):
         # A code typed in a file but missing from the registry still gets its outbox folder.
         unit = published.units.get(unit_code) or UnitContact(unit_code, unit_code, "unknown", None)
-        signer = org_name(names, unit.province_code)
+        signer = org_name(signer_names, unit.province_code)
+        contact = officer_contact(registry, unit.code)
+        since = backlog_cutoff(latest_ends.get(unit.code, today))
         try:
-            if unit_plan.new_findings:
+            recent = [f for f in unit_plan.new_findings if not is_backlog(f, since)]
+            older = [f for f in unit_plan.new_findings if is_backlog(f, since)]
+            if recent:
+                worded = [_worded(f, names, today) for f in recent]
                 files = feedback_files(
-                    _annotated_files(unit_plan.new_findings, archived, archive_dir, settings.max_attachment_bytes),
+                    _annotated_files(worded, archived, archive_dir, settings.max_attachment_bytes),
                     settings.max_attachment_bytes,
                 )
                 unannotated += [(unit.code, f.file_name, f.note_en) for f in files if f.attachment is None]
-                composed = compose_feedback(signer, unit, files)
-                alert = _alert("feedback", unit, composed, unit_plan.new_findings, settings, clock)
-                if enqueue(connection, settings.outbox_dir, alert, clock(), run_id, told=unit_plan.new_findings):
+                originals = {f.fingerprint: f for f in recent}
+                files = [replace(file, findings=tuple(originals[f.fingerprint] for f in file.findings)) for file in files]
+                composed = compose_feedback(signer, unit, files, names, contact, today)
+                alert = _alert("feedback", unit, composed, recent, settings, clock, contact)
+                if enqueue(connection, settings.outbox_dir, alert, clock(), run_id, told=recent):
                     feedback += 1
-                    told += len(unit_plan.new_findings)
+                    told += len(recent)
+            if older:
+                composed = compose_backlog(signer, unit, older, names, contact, since, bool(recent))
+                alert = _alert("backlog", unit, composed, older, settings, clock, contact)
+                if enqueue(connection, settings.outbox_dir, alert, clock(), run_id, told=older):
+                    backlogs += 1
+                    told += len(older)
             if unit_plan.resolved_findings:
-                composed = compose_resolved(signer, unit, unit_plan.resolved_findings)
-                alert = _alert("resolved", unit, composed, unit_plan.resolved_findings, settings, clock)
+                composed = compose_resolved(signer, unit, unit_plan.resolved_findings, names, contact)
+                alert = _alert("resolved", unit, composed, unit_plan.resolved_findings, settings, clock, contact)
                 fingerprints = alert.finding_fingerprints
                 if enqueue(connection, settings.outbox_dir, alert, clock(), run_id, resolved=fingerprints):
                     acknowledgements += 1
@@ -103,7 +128,52 @@ def send_unit_feedback(
         except Exception as error:  # noqa: BLE001
             failed.append(UnitFailure(unit.code, f"{type(error).__name__}: {error}"[:1000]))
     delivery = flush_queue(connection, settings, clock, run_id)
-    return FeedbackSummary(feedback, acknowledgements, told, resolved, delivery, tuple(failed), tuple(unannotated))
+    return FeedbackSummary(
+        feedback, acknowledgements, backlogs, told, resolved, delivery, tuple(failed), tuple(unannotated)
+    )
+
+
+def backlog_cutoff(latest_end: date) -> date:
+    """The unit's last two reporting periods, counted back from the end of the latest period it sent
+    a file for: after a December report, November and December are current and a period that ended
+    before 1 November is backlog. Counted from the unit's files, not today, so a first run on two
+    years of files and a unit back after a long outage both hear about their latest report first."""
+    month = latest_end.month - (RECENT_PERIODS - 1)
+    year = latest_end.year + (month - 1) // 12
+    return date(year, (month - 1) % 12 + 1, 1)
+
+
+def is_backlog(finding: FindingRow, since: date) -> bool:
+    """A finding on a period that ended before `since`; one whose period is unknown is current."""
+    try:
+        return finding.period_code is not None and period_from_code(finding.period_code).end < since
+    except PeriodError:
+        return False
+
+
+def _latest_period_ends(published: PublishedSnapshot) -> dict[str, date]:
+    ends: dict[str, date] = {}
+    for submission in published.submissions:
+        if submission.org_unit_code is None or submission.period_code is None:
+            continue
+        try:
+            end = period_from_code(submission.period_code).end
+        except PeriodError:
+            continue
+        ends[submission.org_unit_code] = max(end, ends.get(submission.org_unit_code, end))
+    return ends
+
+
+def _worded(finding: FindingRow, names: dict[str, tuple[str, str]], today: date) -> FindingRow:
+    """The copy annotation reads: each cell comment is the clerk's sentence, with the indicator as
+    on the form and the day of the check, not the data officer's message."""
+    text = clerk_text(finding, names)
+    period_vi, period_en = period_labels(finding.period_code)
+    return replace(
+        finding,
+        message_vi=f"{text.indicator_vi} – {period_vi}: {text.sentence_vi} (Kiểm tra ngày {day_vi(today)}.)",
+        message_en=f"{text.indicator_en} – {period_en}: {text.sentence_en} (Checked on {today.isoformat()}.)",
+    )
 
 
 def _annotated_files(
@@ -133,7 +203,7 @@ def _archived_copy(archive_dir: Path, archive_path: str | None, max_bytes: int) 
 
 def _alert(
     kind: str, unit: UnitContact, composed: ComposedEmail, findings: Sequence[FindingRow], settings: AlertSettings,
-    clock: Clock,
+    clock: Clock, contact: OfficerContact | None,
 ) -> QueuedAlert:
     fingerprints = tuple(sorted(f.fingerprint for f in findings))
     alert_id = alert_identity(kind, unit.code, *fingerprints)
@@ -142,6 +212,7 @@ def _alert(
     return QueuedAlert(
         alert_id=alert_id, kind=kind, org_unit_code=unit.code,
         period_code=periods.pop() if len(periods) == 1 else None, recipient=recipient, subject=composed.subject,
-        message=build_message(composed, settings.sender, recipient, alert_id, clock()),
+        message=build_message(composed, settings.sender, recipient, alert_id, clock(),
+                              reply_to=contact.email if contact else None),
         finding_fingerprints=fingerprints,
     )

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from orchestration.lib.registry import Registry
+
 # Files that carry numbers for their unit and period; duplicates repeat an earlier file and
 # quarantined files could not be read, so neither counts as having reported.
 RECEIVED_STATUSES = frozenset({"published", "superseded", "held"})
@@ -32,6 +34,8 @@ class FindingRow:
     sheet_name: str | None
     cell_ref: str | None
     submission_id: int
+    value_text: str | None = None  # the figure as typed, for the clerk's sentence
+    status: str = "open"  # open | explained | resolved (fct_dq_findings)
 
     @property
     def fingerprint(self) -> str:
@@ -73,6 +77,15 @@ class UnitContact:
     province_code: str | None = None  # the province whose Sở Y tế writes to the unit
 
 
+@dataclass(frozen=True)
+class OfficerContact:
+    """Whom a unit calls or writes to about its figures; replies to every unit e-mail go here."""
+
+    name_vi: str
+    phone: str
+    email: str
+
+
 class _Unit(Protocol):
     code: str
     name_vi: str
@@ -111,3 +124,8 @@ def org_name(names: Mapping[str | None, str], province_code: str | None) -> str:
     if len(set(names.values())) == 1:
         return next(iter(names.values()))
     return DEFAULT_ORG_NAME
+
+
+def officer_contact(registry: Registry, unit_code: str) -> OfficerContact | None:
+    officer = registry.data_officer_of(unit_code)
+    return None if officer is None else OfficerContact(officer.name_vi, officer.phone, officer.email)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import jinja2
 
+from orchestration.lib.clock import VIETNAM
+
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 _ADDRESS = re.compile(r"[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+\.[^@\s<>,;:\"()\[\]\\]+")
@@ -68,16 +70,21 @@ def usable_address(address: str | None) -> str | None:
 
 
 def build_message(
-    composed: ComposedEmail, sender: str, recipient: str | None, alert_id: str, created_at: datetime
+    composed: ComposedEmail, sender: str, recipient: str | None, alert_id: str, created_at: datetime,
+    reply_to: str | None = None,
 ) -> bytes:
     """The bytes that are queued, written to the outbox and sent; the Message-ID follows the alert
-    so a mail system that sees the same alert twice can tell."""
+    so a mail system that sees the same alert twice can tell. `reply_to`: the person a unit's
+    answer should reach (the province's data officer), since the sender is a machine."""
     message = EmailMessage()
     message["Subject"] = composed.subject
     message["From"] = sender
     if recipient:
         message["To"] = recipient
-    message["Date"] = format_datetime(created_at.replace(tzinfo=timezone.utc))
+    if reply_to:
+        message["Reply-To"] = reply_to
+    # Vietnam's offset (+0700): what a reader's mail program shows when it shows the header as sent.
+    message["Date"] = format_datetime(created_at.replace(tzinfo=timezone.utc).astimezone(VIETNAM))
     message["Message-ID"] = f"<{alert_id[:40]}@kho-du-lieu-y-te>"
     message.set_content(composed.text, charset="utf-8")
     message.add_alternative(composed.html, subtype="html", charset="utf-8")

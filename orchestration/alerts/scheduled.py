@@ -14,7 +14,7 @@ import duckdb
 from orchestration.alerts.delivery import Clock, DeliverySummary, enqueue, flush_queue
 from orchestration.alerts.diffing import open_error_counts
 from orchestration.alerts.messages import compose_deadline_notice, compose_digest
-from orchestration.alerts.model import health_departments, org_name, signers
+from orchestration.alerts.model import OfficerContact, health_departments, officer_contact, org_name, signers
 from orchestration.alerts.published import PublishedSnapshot
 from orchestration.alerts.reminders import due_notices, is_digest_day, received_dates, weekly_digest
 from orchestration.alerts.rendering import ComposedEmail, build_message, usable_address
@@ -41,15 +41,16 @@ def send_scheduled_notices(
     run_id: str | None,
 ) -> ScheduledSummary:
     ensure_alert_tables(connection)
-    names = signers(registry.org_units.values(), registry.province_of, today)
-    indicator_names = {code: (i.name_vi, i.name_en) for code, i in registry.indicators.items()}
+    signer_names = signers(registry.org_units.values(), registry.province_of, today)
+    names = {code: (i.name_vi, i.name_en) for code, i in registry.indicators.items()}
     received = received_dates(published.submissions)
     queued = {"reminder": 0, "overdue": 0, "digest": 0}
     for notice in due_notices(registry, today, received, settings.reminder_working_days):
         unit, period_code = notice.report.unit, notice.report.period.code
-        composed = compose_deadline_notice(org_name(names, registry.province_of(unit.code)), notice, indicator_names)
+        contact = officer_contact(registry, unit.code)
+        composed = compose_deadline_notice(org_name(signer_names, registry.province_of(unit.code)), notice, names, contact)
         alert = _alert(notice.kind, (unit.code, period_code), unit.code, period_code, unit.email, composed, settings,
-                       clock)
+                       clock, contact)
         queued[notice.kind] += enqueue(connection, settings.outbox_dir, alert, clock(), run_id)
     if is_digest_day(registry, today):
         open_errors = open_error_counts(published.findings, published.submissions)
@@ -58,7 +59,7 @@ def send_scheduled_notices(
         for department in health_departments(registry.org_units.values(), today):
             province = registry.province_of(department.code)
             digest = weekly_digest(registry, today, received, open_errors, province)
-            composed = compose_digest(org_name(names, province), digest)
+            composed = compose_digest(org_name(signer_names, province), digest)
             about = (department.code, f"{year}-W{week:02d}")
             alert = _alert("digest", about, department.code, None, department.email, composed, settings, clock)
             queued["digest"] += enqueue(connection, settings.outbox_dir, alert, clock(), run_id)
@@ -68,11 +69,13 @@ def send_scheduled_notices(
 
 def _alert(
     kind: str, about: tuple[str, str], unit_code: str, period_code: str | None, email: str | None,
-    composed: ComposedEmail, settings: AlertSettings, clock: Clock,
+    composed: ComposedEmail, settings: AlertSettings, clock: Clock, contact: OfficerContact | None = None,
 ) -> QueuedAlert:
     alert_id = alert_identity(kind, *about)
     recipient = usable_address(email)
     return QueuedAlert(
         alert_id=alert_id, kind=kind, org_unit_code=unit_code, period_code=period_code, recipient=recipient,
-        subject=composed.subject, message=build_message(composed, settings.sender, recipient, alert_id, clock()),
+        subject=composed.subject,
+        message=build_message(composed, settings.sender, recipient, alert_id, clock(),
+                               reply_to=contact.email if contact else None),
     )

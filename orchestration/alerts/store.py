@@ -23,7 +23,7 @@ ALERT_TABLES_DDL = {
     "alert_outbox": """
         create table if not exists raw.alert_outbox (
             alert_id             varchar primary key,  -- sha256 of kind and subject matter
-            kind                 varchar not null,     -- feedback|resolved|reminder|overdue|digest|run_failure
+            kind                 varchar not null,     -- feedback|backlog|resolved|reminder|overdue|digest|run_failure
             org_unit_code        varchar,              -- addressee unit; null for the engineer
             period_code          varchar,              -- null when the alert spans periods
             recipient            varchar,              -- null: no usable address, outbox folder only

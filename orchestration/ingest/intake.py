@@ -89,9 +89,9 @@ def ingest_inbox(
     receipt = sort_out(candidates, intakes, ledger, unreadable_paths)
     next_id = max((entry.submission_id for entry in ledger), default=0) + 1
     with collector_paused():  # a row per value: much allocated, nothing to collect
-        submissions, values, findings, parts = ledger_rows(receipt, next_id, ingested_at, run_id)
+        submissions, values, findings, parts, notes = ledger_rows(receipt, next_id, ingested_at, run_id)
         entries = inbox_entry_rows(listing, receipt, ingested_at, run_id)
-        append_batch(connection, submissions, values, findings, entries, parts)
+        append_batch(connection, submissions, values, findings, entries, parts, notes)
     statuses = Counter(row["intake_status"] for row in submissions)
     severities = Counter(row["severity"] for row in findings)
     return IntakeSummary(

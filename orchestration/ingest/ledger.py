@@ -65,6 +65,16 @@ PART_COLUMNS = {
     "cell_ref": "string",
     "total_cell_ref": "string",
 }
+NOTE_COLUMNS = {
+    "submission_id": "Int64",
+    "org_unit_code": "string",
+    "period_code": "string",
+    "indicator_code": "string",
+    "sheet_name": "string",
+    "cell_ref": "string",
+    "note_text": "string",
+    "not_applicable": "boolean",
+}
 FINDING_COLUMNS = {
     "submission_id": "Int64",
     "org_unit_code": "string",
@@ -126,6 +136,7 @@ def append_batch(
     findings: Sequence[Row],
     inbox_entries: Sequence[Row] = (),
     parts: Sequence[Row] = (),
+    notes: Sequence[Row] = (),
 ) -> None:
     """`inbox_entries` already in `raw.inbox_entries` (same path, raw name and kind) are left out."""
     connection.begin()
@@ -134,6 +145,7 @@ def append_batch(
         _append(connection, "submitted_values", VALUE_COLUMNS, values)
         _append(connection, "ingest_findings", FINDING_COLUMNS, findings)
         _append(connection, "submitted_disaggregations", PART_COLUMNS, parts)
+        _append(connection, "submitted_notes", NOTE_COLUMNS, notes)
         _append(connection, "inbox_entries", INBOX_ENTRY_COLUMNS, inbox_entries,
                 only_new="""where not exists (select 1 from raw.inbox_entries seen
                              where seen.inbox_path = incoming_rows.inbox_path

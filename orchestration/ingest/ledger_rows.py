@@ -26,14 +26,15 @@ Rows = list[dict[str, Any]]
 
 def ledger_rows(
     receipt: Receipt, first_id: int, ingested_at: datetime, run_id: str
-) -> tuple[Rows, Rows, Rows, Rows]:
-    """Submissions, values, findings and disaggregations of one run; ids follow arrival order from
-    `first_id`."""
+) -> tuple[Rows, Rows, Rows, Rows, Rows]:
+    """Submissions, values, findings, disaggregations and row notes of one run; ids follow arrival
+    order from `first_id`."""
     ids = {arrival.inbox_path: first_id + offset for offset, arrival in enumerate(receipt.arrivals)}
     submissions: Rows = []
     values: Rows = []
     findings: Rows = []
     parts: Rows = []
+    notes: Rows = []
     for arrival in receipt.arrivals:
         submission_id = ids[arrival.inbox_path]
         base = submission_base(arrival, submission_id, ingested_at, run_id)
@@ -47,7 +48,9 @@ def ledger_rows(
         parts += [part_row(submission_id, outcome.period_code, p) for p in outcome.parts]
         findings += [finding_row(submission_id, unit_code, outcome.period_code, arrival.file_name, f)
                      for f in outcome.findings]
-    return submissions, values, findings, parts
+        notes += [{"submission_id": submission_id, "period_code": outcome.period_code, **note._asdict()}
+                  for note in outcome.notes]
+    return submissions, values, findings, parts, notes
 
 
 def submission_base(arrival: Arrival, submission_id: int, ingested_at: datetime, run_id: str) -> dict[str, Any]:

@@ -5,7 +5,7 @@ typed as text therefore cannot go through `float()`. The rules, in order:
 
 * Excel numbers pass through unchanged (finite ints/floats only).
 * Empty, whitespace or only dashes (`-`, `—`, `–`) means the unit did not report the value.
-* `x`/`X` means the indicator does not apply to the unit (Vietnamese forms mark it so).
+* `x`/`X` or `không áp dụng` means the indicator does not apply to the unit (Vietnamese forms mark it so).
 * Text is a number when it reads as one of:
   - digits, optionally grouped by `.` or by spaces in groups of exactly three
     (`1.384.000`, `1 384 000`), optionally followed by `,` and decimals (`1.234,5`);
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 
@@ -72,11 +73,20 @@ def parse_number(cell: Cell) -> ParsedNumber:
     return _parse_text(str(cell))
 
 
+NOT_APPLICABLE = frozenset({"x", "không áp dụng", "khong ap dung"})
+
+
+def is_not_applicable(text: str) -> bool:
+    """What the template tells a unit to write, in the value cell or in Ghi chú, when an indicator
+    does not apply to it."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split()) in NOT_APPLICABLE
+
+
 def _parse_text(raw: str) -> ParsedNumber:
     text = _normalise_spaces(raw)
     if not text or set(text) <= _DASHES:
         return ParsedNumber("not_reported", text=raw)
-    if text in ("x", "X"):
+    if is_not_applicable(text):
         return ParsedNumber("not_applicable", text=raw)
     if any(character.isdigit() and not character.isascii() for character in text):
         return ParsedNumber("invalid", text=raw, problem="non_ascii_digits")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from orchestration.ingest.findings import Finding
 from orchestration.ingest.disaggregation_checks import AcceptedPart
@@ -20,6 +20,18 @@ from orchestration.lib.registry import Registry
 from orchestration.lib.workbook.limits import IntakeLimits
 from orchestration.lib.workbook.reader import read_received_workbook
 from orchestration.lib.workbook.rejections import FileRejection, reject
+
+
+class RowNote(NamedTuple):
+    """What a unit wrote beside a figure: a reason that settles a warning on it, or that the
+    indicator does not apply (`x`), which is neither a value nor a missing one."""
+
+    org_unit_code: str
+    indicator_code: str
+    sheet_name: str
+    cell_ref: str
+    note_text: str | None
+    not_applicable: bool
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class FileOutcome:
     values_read: int = 0
     values_rejected: int = 0
     parts: tuple[AcceptedPart, ...] = ()  # disaggregations loaded
+    notes: tuple[RowNote, ...] = ()  # rows with a Ghi chú or marked not applicable
 
     @property
     def intake_status(self) -> str:
@@ -96,4 +109,9 @@ def process_file(
         values_read=checked.values_read,
         values_rejected=checked.values_rejected,
         parts=checked.parts,
+        notes=() if checked.rejection is not None else tuple(
+            RowNote(row.area_code or parsed.unit_code.value, row.indicator_code, row.sheet_name, row.cell_ref,
+                    row.note, row.number.status == "not_applicable")
+            for row in parsed.rows if row.note is not None or row.number.status == "not_applicable"
+        ),
     )

@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from orchestration.ingest.numbers import FORMULA_WITHOUT_VALUE, ParsedNumber, parse_number
+from orchestration.ingest.numbers import FORMULA_WITHOUT_VALUE, ParsedNumber, is_not_applicable, parse_number
 from orchestration.ingest.table_columns import TableColumns, table_columns
 from orchestration.ingest.text import cell_text, label_key
 from orchestration.lib.disaggregations import OptionHeaders
 from orchestration.lib.workbook.locations import cell_ref
 from orchestration.lib.workbook.reader import Sheet
 from orchestration.lib.workbook.rejections import FileRejection, reject
+from orchestration.lib.workbook.table_headers import CODE_HEADERS, NOTE_HEADERS, VALUE_HEADERS
 
 # Folded label -> identity field. Several spellings seen on provincial templates.
 IDENTITY_LABELS = {
@@ -34,9 +35,6 @@ IDENTITY_LABELS = {
     "nguoi lap bieu": "preparer",
     "nguoi lap bao cao": "preparer",
 }
-CODE_HEADERS = frozenset({"ma chi so"})
-# The value is the total: headed Giá trị / Số liệu / Kết quả, or Tổng số / Tổng / Cộng when split.
-VALUE_HEADERS = frozenset({"gia tri", "so lieu", "ket qua", "tong so", "tong", "cong", "tong cong"})
 NO_OPTIONS = OptionHeaders({})
 AREA_HEADERS = frozenset({"ma dia ban"})
 
@@ -79,6 +77,7 @@ class SubmittedRow(NamedTuple):
     cell_ref: str  # the value cell
     area_cell_ref: str | None = None
     parts: tuple[SubmittedPart, ...] = ()  # the row's disaggregation cells that hold something
+    note: str | None = None  # the row's Ghi chú: a unit's reason for a figure, or 'x' (not applicable)
 
 
 @dataclass(frozen=True)
@@ -103,6 +102,7 @@ class TableHeader:
     code_column: int
     value_column: int
     area_column: int | None
+    note_column: int | None = None
 
 
 def parse_submission(
@@ -246,7 +246,8 @@ def _headers(sheets: tuple[Sheet, ...]) -> Iterator[TableHeader]:
             code_column = _first_column(folded, CODE_HEADERS)
             value_column = _first_column(folded, VALUE_HEADERS)
             assert code_column is not None and value_column is not None
-            yield TableHeader(sheet_index, row_index, code_column, value_column, _first_column(folded, AREA_HEADERS))
+            yield TableHeader(sheet_index, row_index, code_column, value_column, _first_column(folded, AREA_HEADERS),
+                              _first_column(folded, NOTE_HEADERS))
 
 
 def read_table(
@@ -258,7 +259,7 @@ def read_table(
     gathered per column, to be reported."""
     rows = []
     code_column, value_column, area_column = header.code_column, header.value_column, header.area_column
-    known = frozenset(c for c in (code_column, value_column, area_column) if c is not None)
+    known = frozenset(c for c in (code_column, value_column, area_column, header.note_column) if c is not None)
     columns = table_columns(sheet, header.row, known, options)
     unknown_cells: dict[int, list[str]] = {}
     for row_index in range(header.row + 1, len(sheet.rows) if end is None else end):
@@ -272,6 +273,10 @@ def read_table(
             number = FORMULA_WITHOUT_VALUE
         if not _CODE_SHAPE.fullmatch(code) and number.status != "value":
             continue
+        note_column = header.note_column
+        note = cell_text(row[note_column]) if note_column is not None and note_column < len(row) else None
+        if note is not None and number.status == "not_reported" and is_not_applicable(note):
+            number = ParsedNumber("not_applicable", text=note)
         area = cell_text(row[area_column]) if area_column is not None and area_column < len(row) else None
         for column in range(len(row)):
             if column not in known and row[column] is not None and columns.is_unknown(column) \
@@ -286,6 +291,7 @@ def read_table(
                 cell_ref=cell_ref(row_index, header.value_column),
                 area_cell_ref=cell_ref(row_index, header.area_column) if area else None,
                 parts=_parts(sheet, row, row_index, columns),
+                note=note,
             )
         )
     unknown = [UnknownColumn(sheet.name, columns.headers.get(column, ""), tuple(cells))

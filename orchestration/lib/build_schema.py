@@ -64,6 +64,20 @@ SUBMISSION_TABLES_DDL = {
             sheet_name      varchar not null,
             cell_ref        varchar not null,  -- A1 notation of the disaggregation cell
             total_cell_ref  varchar            -- the total it was checked against; null = none given
+        )
+    """,
+    # A row's Ghi chú (a reason that settles a warning on its value) and rows marked not applicable
+    # (`x`, `không áp dụng`), which carry no value but must not count as missing.
+    "submitted_notes": """
+        create table if not exists raw.submitted_notes (
+            submission_id   bigint not null,
+            org_unit_code   varchar not null,
+            period_code     varchar,
+            indicator_code  varchar not null,
+            sheet_name      varchar not null,
+            cell_ref        varchar not null,  -- the value cell the note is beside
+            note_text       varchar,           -- as typed; null when only the value cell says 'x'
+            not_applicable  boolean not null
         )""",
     "ingest_findings": """
         create table if not exists raw.ingest_findings (

@@ -27,6 +27,7 @@ from orchestration.lib.periods import MAX_YEAR, MIN_YEAR, PERIOD_LABELS_CSV, PER
 from orchestration.lib.registry import (
     AREA_UNIT_TYPES,
     DisaggregationOption,
+    DataOfficer,
     Indicator,
     IndicatorDisaggregation,
     IndicatorTarget,
@@ -125,6 +126,9 @@ FILES: dict[str, FileSpec] = {
     "indicator_disaggregations.csv": FileSpec(IndicatorDisaggregation, "indicator_disaggregations", (
         Column("indicator_code"), Column("dimension_code"),
     ), ("indicator_code", "dimension_code")),
+    "data_officers.csv": FileSpec(DataOfficer, "data_officers", (
+        Column("province_code"), Column("name_vi"), Column("phone"), Column("email"),
+    ), ("province_code",)),
 }
 
 
@@ -553,6 +557,26 @@ def _disaggregation_problems(rows: Mapping[str, Rows], indicators: Mapping[str, 
     return problems
 
 
+_EMAIL = re.compile(r"[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+\.[^@\s<>,;:\"()\[\]\\]+")
+_PHONE = re.compile(r"\+?[0-9][0-9 .]{7,18}[0-9]")
+
+
+def _officer_problems(officer: DataOfficer, units: Mapping[str, OrgUnit]) -> list[Message]:
+    """Units are told to reply to this address and call this number: one of each, that a mail
+    program and a phone can use as written."""
+    found: list[Message] = []
+    unit = units.get(officer.province_code)
+    if unit is None or unit.unit_type != "province":
+        found.append((f"'{officer.province_code}' is not a province of org_units.csv",
+                      f"'{officer.province_code}' không phải mã tỉnh trong org_units.csv"))
+    if not _EMAIL.fullmatch(officer.email):
+        found.append((f"'{officer.email}' is not one e-mail address", f"'{officer.email}' không phải một địa chỉ e-mail"))
+    if not _PHONE.fullmatch(officer.phone):
+        found.append((f"'{officer.phone}' is not a phone number (digits, spaces, dots, a leading +)",
+                      f"'{officer.phone}' không phải số điện thoại (chữ số, dấu cách, dấu chấm, có thể có + ở đầu)"))
+    return found
+
+
 def load_registry(reference_dir: Path) -> Registry:
     """Parse and check every file of FILES; raise ReferenceDataError listing every problem found."""
     problems: list[Problem] = []
@@ -574,6 +598,8 @@ def load_registry(reference_dir: Path) -> Registry:
                  if (message := _holiday_problem(holiday))]
     problems += _goal_problems(rows, units, indicators)
     problems += _disaggregation_problems(rows, indicators)
+    problems += [Problem("data_officers.csv", line, *message) for line, officer in rows["data_officers.csv"]
+                 for message in _officer_problems(officer, units)]
     if problems:
         raise ReferenceDataError(problems)
     records = {spec.registry_field: [record for _, record in rows[name]] for name, spec in FILES.items()}

@@ -179,6 +179,17 @@ class IndicatorDisaggregation:
 
 
 @dataclass(frozen=True)
+class DataOfficer:
+    """The person at the provincial health department a unit calls or writes to about its figures:
+    every message to a unit names them and replies go to them, never to the automatic sender."""
+
+    province_code: str
+    name_vi: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
 class Registry:
     org_units: Mapping[str, OrgUnit]
     indicators: Mapping[str, Indicator]
@@ -192,6 +203,7 @@ class Registry:
     disaggregation_options: tuple[DisaggregationOption, ...] = field(default=())
     indicator_disaggregations: tuple[IndicatorDisaggregation, ...] = field(default=())
     unit_obligations: tuple[UnitObligation, ...] = field(default=())
+    data_officers: tuple[DataOfficer, ...] = field(default=())
 
     def obligations_of(self, unit_type: str) -> tuple[Obligation, ...]:
         return self._obligations_by_unit_type.get(unit_type, ())
@@ -263,6 +275,11 @@ class Registry:
     def disaggregation_headers(self) -> OptionHeaders:
         """Folded once per registry: the parser asks for every column of every file."""
         return option_headers(self.disaggregation_options)
+
+    def data_officer_of(self, unit_code: str) -> DataOfficer | None:
+        """The data officer of the unit's own province (`province_of`)."""
+        province = self.province_of(unit_code)
+        return next((officer for officer in self.data_officers if officer.province_code == province), None)
 
     def frequencies_of(self, unit_type: str) -> frozenset[str]:
         return frozenset(o.frequency for o in self.obligations_of(unit_type))

@@ -24,7 +24,8 @@ from orchestration.lib.dbt_manifest import dbt_models
 VALUES_MODEL = "int_dq_values_under_check"
 RECEIVED_MODEL = "int_dq_received_reports"
 INTAKE_FINDINGS_MODEL = "stg_raw__ingest_findings"
-RULE_INPUT_MODELS = (VALUES_MODEL, RECEIVED_MODEL, INTAKE_FINDINGS_MODEL)
+NOTES_MODEL = "stg_raw__submitted_notes"
+RULE_INPUT_MODELS = (VALUES_MODEL, RECEIVED_MODEL, INTAKE_FINDINGS_MODEL, NOTES_MODEL)
 
 RULE_TABLES_DDL = {
     "dq_rule_findings": """
@@ -66,14 +67,16 @@ RULE_TABLES_DDL = {
 
 
 def read_rule_frames(build_db: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Values under check, reports received, and the (file, indicator) pairs intake already rejected."""
+    """Values under check, reports received, and the (file, indicator) pairs already accounted for:
+    rejected by intake, or marked not applicable (`x`) by the unit, which is reported, not missing."""
     models = dbt_models()
     with duckdb.connect(str(build_db), read_only=True) as connection:
         values = connection.sql(f"select * from {models[VALUES_MODEL].relation}").df()
         received = connection.sql(f"select * from {models[RECEIVED_MODEL].relation}").df()
         intake_findings = connection.sql(
             f"select distinct submission_id, indicator_code from {models[INTAKE_FINDINGS_MODEL].relation} "
-            "where indicator_code is not null"
+            "where indicator_code is not null "
+            f"union select submission_id, indicator_code from {models[NOTES_MODEL].relation} where not_applicable"
         ).df()
     return values, received, intake_findings
 

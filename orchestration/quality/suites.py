@@ -26,6 +26,7 @@ INBOX_ENTRY_STATUSES = ("ignored", "received")
 # The statuses of files whose values were loaded: the only ones with a value history.
 LOADED_STATUSES = ("published", "held", "superseded")
 FINDING_SEVERITIES = ("error", "warning")
+FINDING_STATUSES = ("open", "explained", "resolved")
 ORG_UNIT_LEVELS = ("facility", "area")
 ACHIEVEMENT_STATUSES = ("dat", "chua_dat", "khong_co_so_lieu")
 COMPARED_WITH = ("target", "benchmark")
@@ -223,7 +224,7 @@ SUBMISSION_COLUMNS = (
 )
 FINDING_COLUMNS = (
     "finding_id", "finding_source", "org_unit_code", "period_code", "indicator_code", "rule_code", "severity", "message_vi",
-    "message_en", "file_name", "sheet_name", "cell_ref", "submission_id",
+    "message_en", "file_name", "sheet_name", "cell_ref", "submission_id", "status",
 )
 SCORECARD_COLUMNS = (
     "org_unit_code", "period_code", "period_type", "reports_expected", "reports_received",
@@ -352,6 +353,8 @@ MART_SUITES: dict[str, SuiteSpec] = {
                 _in_set("severity", FINDING_SEVERITIES),
                 _not_null("message_vi"),
                 _not_null("message_en"),
+                _not_null("status"),
+                _in_set("status", FINDING_STATUSES),
             ),
         ),
         # The dimensions name their keys like the facts' foreign keys, so BI joins need no renaming.

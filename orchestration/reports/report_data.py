@@ -8,10 +8,13 @@ single report per unit (0 or 100 %), which says little; the year so far says how
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from orchestration.lib.clock import VIETNAM
 
 # Tracer indicators whose monthly province totals are drawn as trends: service volume, inpatient
 # care, births and immunisation — the series a DQ officer scans for breaks first.
@@ -34,6 +37,7 @@ class ReportData:
     outliers_by_month: list[tuple[str, int]]
     findings: list[dict[str, Any]]
     findings_total: int
+    findings_explained: int
     trends: list[dict[str, Any]]   # indicator_code, name_vi, name_en, labels, values
     published_at: str | None
 
@@ -68,9 +72,10 @@ def read_report_data(published_db: Path, period_code: str) -> ReportData:
         ).fetchall()
         findings = _rows(
             connection,
-            "select severity, rule_code, org_unit_code, indicator_code, value_text, file_name, cell_ref, message_vi, message_en"
+            "select severity, rule_code, org_unit_code, indicator_code, value_text, file_name, cell_ref, message_vi,"
+            " message_en, status, status_reason, status_changed_at"
             " from marts.fct_dq_findings where period_code = ?"
-            " order by severity, rule_code, org_unit_code, indicator_code",
+            " order by status <> 'open', status, severity, rule_code, org_unit_code, indicator_code",
             [period_code],
         )
         published = connection.sql("select max(published_at) from meta.publication").fetchall()[0][0]
@@ -87,8 +92,16 @@ def read_report_data(published_db: Path, period_code: str) -> ReportData:
             findings=findings[:FINDINGS_SHOWN],
             findings_total=len(findings),
             trends=_trends(connection, summary["org_unit_code"], period_code),
-            published_at=None if published is None else published.isoformat(sep=" ", timespec="minutes"),
+            published_at=None if published is None else local_time(published),
+            findings_explained=sum(finding["status"] == "explained" for finding in findings),
         )
+
+
+def local_time(moment: datetime) -> str:
+    """dd/mm/yyyy hh:mm in Vietnam; a time stored without a zone is UTC, as the publisher writes it."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
 
 
 def _units(connection: duckdb.DuckDBPyConnection, period_code: str) -> list[dict[str, Any]]:
@@ -118,6 +131,7 @@ def _units(connection: duckdb.DuckDBPyConnection, period_code: str) -> list[dict
             month.reports_on_time = month.reports_expected as month_on_time,
             month.warning_findings as month_warnings,
             month.error_findings as month_errors,
+            month.explained_findings as month_explained,
             round(100.0 * ytd.reports_received / ytd.reports_expected, 1) as completeness_pct,
             round(100.0 * ytd.reports_on_time / ytd.reports_expected, 1) as timeliness_pct,
             round(100.0 * (ytd.indicators_expected - ytd.indicators_missing) / nullif(ytd.indicators_expected, 0), 1)

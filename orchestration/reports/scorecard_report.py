@@ -33,6 +33,9 @@ _ENVIRONMENT = jinja2.Environment(
 )
 
 
+STATUSES = {"open": "Chưa xử lý / open", "explained": "Đã giải trình / explained", "resolved": "Đã sửa / resolved"}
+
+
 def report_file_name(period_code: str) -> str:
     return f"dq_report_{period_code}.html"
 
@@ -48,11 +51,12 @@ def render_report(data: ReportData) -> str:
         highlight=data.period_code,
     )
     trends = [
-        trend | {"svg": trend_line(trend["labels"], trend["values"], highlight=data.period_code)}
+        trend | {"svg": trend_line(trend["labels"], trend["values"], highlight=data.period_code, title=trend["name_vi"])}
         for trend in data.trends
     ]
     return _ENVIRONMENT.get_template("scorecard.html").render(
-        data=data, tiles=TILES, pct=_percent, completeness_chart=completeness, outlier_chart=outliers, trends=trends
+        data=data, tiles=TILES, pct=_percent, completeness_chart=completeness, outlier_chart=outliers, trends=trends,
+        statuses=STATUSES,
     )
 
 

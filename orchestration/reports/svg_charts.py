@@ -67,7 +67,9 @@ def count_columns(labels: Sequence[str], counts: Sequence[int], highlight: str |
     ceiling = max([*counts, 1])
     parts = [_open(width, height)]
     parts.append(f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#999"/>')
+    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="#999"/>')
     parts.append(f'<text x="{left - 4}" y="{top + 4}" {FONT} text-anchor="end" fill="#777">{ceiling}</text>')
+    parts.append(f'<text x="{left - 4}" y="{height - bottom + 4}" {FONT} text-anchor="end" fill="#777">0</text>')
     for index, (label, count) in enumerate(zip(labels, counts, strict=True)):
         bar = plot_height * count / ceiling
         x = left + index * step + step * 0.15
@@ -84,24 +86,41 @@ def count_columns(labels: Sequence[str], counts: Sequence[int], highlight: str |
 
 
 def trend_line(labels: Sequence[str], values: Sequence[float | None], highlight: str | None = None,
-               width: int = 300, height: int = 120) -> str:
-    """A sparkline-sized line of a monthly series; gaps stay gaps, the highlighted month gets a dot."""
-    top, bottom, left, right = 12, 20, 8, 8
+               title: str = "", width: int = 320, height: int = 150) -> str:
+    """A monthly series with its axes: the value scale on the left (lowest and highest value, in
+    Vietnamese notation), months along the bottom, the highlighted month's value written at its dot;
+    gaps stay gaps. `title` (the indicator's Vietnamese name) is what a screen reader announces."""
+    top, bottom, left, right = 14, 22, 58, 10
     known = [value for value in values if value is not None]
     parts = [_open(width, height)]
+    if title:
+        parts.append(f"<title>{escape(title)}</title>")
     if not known:
-        parts.append(f'<text x="{width / 2}" y="{height / 2}" {FONT} text-anchor="middle" fill="#777">—</text></svg>')
+        parts.append(f'<text x="{width / 2}" y="{height / 2}" {FONT} text-anchor="middle" fill="#777">'
+                     "chưa có số liệu / no data</text></svg>")
         return "".join(parts)
-    low, high = min(known), max(known)
+    low, high = min(0.0, min(known)), max(known)
     span = (high - low) or max(abs(high), 1.0)
+    plot_bottom = height - bottom
     step = (width - left - right) / max(len(labels) - 1, 1)
 
     def point(index: int, value: float) -> tuple[float, float]:
-        return left + index * step, top + (height - top - bottom) * (1 - (value - low) / span)
+        return left + index * step, top + (plot_bottom - top) * (1 - (value - low) / span)
 
+    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{plot_bottom}" stroke="#999"/>')
+    parts.append(f'<line x1="{left}" y1="{plot_bottom}" x2="{width - right}" y2="{plot_bottom}" stroke="#999"/>')
+    for tick in (low, low + span / 2, low + span):
+        y = point(0, tick)[1]
+        parts.append(f'<line x1="{left - 3}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#eee"/>')
+        parts.append(f'<text x="{left - 5}" y="{y + 3:.1f}" {SMALL_FONT} text-anchor="end" fill="#555">'
+                     f"{escape(vietnamese_number(tick))}</text>")
     segment: list[str] = []
     dots: list[str] = []  # drawn last, so the line never hides them
     for index, value in enumerate(values):
+        if index % max(1, len(labels) // 6) == 0 or index == len(labels) - 1:
+            x = left + index * step
+            parts.append(f'<text x="{x:.1f}" y="{plot_bottom + 13}" {SMALL_FONT} text-anchor="middle" '
+                         f'fill="#555">{escape(_month_label(labels[index]))}</text>')
         if value is None:
             parts.append(_polyline(segment))
             segment = []
@@ -110,14 +129,19 @@ def trend_line(labels: Sequence[str], values: Sequence[float | None], highlight:
         segment.append(f"{x:.1f},{y:.1f}")
         if labels[index] == highlight:
             dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{HIGHLIGHT_COLOUR}">'
-                        f'<title>{escape(labels[index])}: {value:,.0f}</title></circle>')
+                        f"<title>{escape(_month_label(labels[index]))}: {escape(vietnamese_number(value))}</title>"
+                        f'</circle><text x="{x - 5:.1f}" y="{max(y - 6, 10):.1f}" {SMALL_FONT} text-anchor="end" '
+                        f'fill="{HIGHLIGHT_COLOUR}">{escape(vietnamese_number(value))}</text>')
     parts.append(_polyline(segment))
     parts.extend(dots)
-    parts.append(f'<text x="{left}" y="{height - 4}" {FONT} fill="#555">{escape(labels[0])}</text>')
-    parts.append(f'<text x="{width - right}" y="{height - 4}" {FONT} fill="#555" text-anchor="end">'
-                 f'{escape(labels[-1])}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def vietnamese_number(value: float) -> str:
+    """1.384.000 and 95,6: how the province reads numbers."""
+    text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.1f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def _month_label(period_code: str) -> str:

@@ -26,8 +26,10 @@ INSTRUCTIONS_VI = [
     "HƯỚNG DẪN ĐIỀN BIỂU MẪU",
     "1. Không sửa mã đơn vị, kỳ báo cáo, mã chỉ số và mã địa bàn đã điền sẵn.",
     "2. Chỉ nhập số vào cột 'Giá trị' (ô tô vàng). Số thập phân dùng dấu phẩy theo cách gõ của máy.",
-    "3. Chỉ số không có số liệu: để trống. Chỉ số không áp dụng cho đơn vị: ghi 'x' vào cột 'Ghi chú'.",
-    "4. Cột phân tổ (Nam, Nữ, Trẻ em dưới 15 tuổi ...) sau cột 'Ghi chú': nhập phần của tổng số ở ô tô vàng; "
+    "3. Chỉ số không có số liệu: để trống. Chỉ số không áp dụng cho đơn vị: ghi 'x' vào ô 'Giá trị' "
+    "hoặc cột 'Ghi chú'.",
+    "4. Số liệu đúng nhưng khác thường (tăng, giảm nhiều so với các tháng trước): ghi lý do vào cột 'Ghi chú'.",
+    "5. Cột phân tổ (Nam, Nữ, Trẻ em dưới 15 tuổi ...) sau cột 'Ghi chú': nhập phần của tổng số ở ô tô vàng; "
     "Nam + Nữ phải bằng tổng số, mỗi nhóm tuổi không lớn hơn tổng số. Không có số liệu phân tổ: để trống.",
     "5. Điền Ngày báo cáo và Người lập biểu, lưu tệp và gửi về Sở Y tế đúng hạn.",
     "6. Nếu cần sửa số liệu đã gửi, gửi lại toàn bộ tệp: tệp gửi sau cùng sẽ thay thế tệp trước.",
@@ -105,10 +107,14 @@ def write_blank_workbook(registry: Registry, unit_code: str, period: Period, pat
 
     if rows:
         column_letter = openpyxl.utils.get_column_letter(VALUE_COLUMN)
+        first = f"{column_letter}{HEADER_ROW + 1}"
+        # A number, or what instruction 3 tells the unit to write when the indicator does not apply.
         numbers_only = DataValidation(
-            type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-            showErrorMessage=True, errorTitle="Chỉ nhập số",
-            error="Ô này chỉ nhận số không âm. / This cell accepts non-negative numbers only.",
+            type="custom", formula1=f'OR(AND(ISNUMBER({first}),{first}>=0),LOWER(TRIM({first}))="x",'
+            f'LOWER(TRIM({first}))="không áp dụng")', allow_blank=True,
+            showErrorMessage=True, errorTitle="Chỉ nhập số hoặc x",
+            error="Ô này chỉ nhận số không âm, hoặc x nếu chỉ số không áp dụng. / This cell accepts "
+                  "non-negative numbers, or x when the indicator does not apply.",
         )
         numbers_only.add(f"{column_letter}{HEADER_ROW + 1}:{column_letter}{HEADER_ROW + len(rows)}")
         sheet.add_data_validation(numbers_only)

@@ -25,6 +25,7 @@ from openpyxl.styles import PatternFill
 from orchestration.alerts.feedback import FeedbackSummary, send_unit_feedback
 from orchestration.alerts.published import read_published
 from orchestration.lib.build_schema import ensure_submission_tables
+from orchestration.lib.reference import load_registry
 from orchestration.lib.settings import AlertSettings, WarehousePaths
 
 SHEET = "Báo cáo"
@@ -35,6 +36,13 @@ TODAY = date(2025, 4, 8)
 ENGINEER = "data.engineer@demo.quangninh.vn"
 SENDER = "kho-du-lieu@demo.quangninh.vn"
 UI_URL = "http://dagster.demo.quangninh.vn:3000"
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "sources" / "reference"
+OFFICER = "thongke.syt@demo.quangninh.vn"  # the demo province's data officer (data_officers.csv)
+INDICATOR_NAMES = [
+    ("OPD_VISITS", "Số lượt khám bệnh ngoại trú", "Outpatient visits"),
+    ("LIVE_BIRTHS", "Số trẻ đẻ ra sống", "Live births"),
+    ("DOCTORS", "Số bác sĩ", "Doctors"),
+]
 
 
 def free_port() -> int:
@@ -106,7 +114,7 @@ class TinyWarehouse:
     def paths(self) -> WarehousePaths:
         return WarehousePaths(
             inbox_dir=self.root / "inbox",
-            reference_dir=self.root / "reference",
+            reference_dir=REFERENCE_DIR,  # read-only: the shipped registry (units, data officer)
             archive_dir=self.root / "archive",
             build_db=self.root / "build.duckdb",
             published_db=self.root / "published" / "published.duckdb",
@@ -151,6 +159,7 @@ class TinyWarehouse:
     def finding(
         self, submission_id: int, rule_code: str, severity: str, problem_vi: str, problem_en: str,
         indicator_code: str | None = None, cell_ref: str | None = None, sheet_name: str | None = SHEET,
+        value_text: str | None = None, status: str = "open",
     ) -> None:
         row = next(r for r in self.submissions if r[0] == submission_id)
         where_vi = f"Tệp '{row[1]}'" + (f", trang '{sheet_name}', ô {cell_ref}" if cell_ref else "")
@@ -159,6 +168,7 @@ class TinyWarehouse:
             row[3], row[4], indicator_code, rule_code, severity,
             f"{where_vi}: {problem_vi}", f"{where_en}: {problem_en}",
             row[1], sheet_name if cell_ref else None, cell_ref, submission_id, len(self.findings) + 1,
+            value_text, status,
         ))
 
     def publish(self) -> None:
@@ -180,10 +190,12 @@ class TinyWarehouse:
                 "create table marts.fct_dq_findings (org_unit_code varchar, period_code varchar,"
                 " indicator_code varchar, rule_code varchar, severity varchar, message_vi varchar,"
                 " message_en varchar, file_name varchar, sheet_name varchar, cell_ref varchar,"
-                " submission_id bigint, finding_id bigint)"
+                " submission_id bigint, finding_id bigint, value_text varchar, status varchar)"
             )
+            connection.execute("create table marts.dim_indicators (indicator_code varchar, name_vi varchar,"
+                               " name_en varchar)")
             for table, rows in (("dim_org_units", self.units), ("fct_submissions", self.submissions),
-                                ("fct_dq_findings", self.findings)):
+                                ("fct_dq_findings", self.findings), ("dim_indicators", INDICATOR_NAMES)):
                 if rows:
                     marks = ",".join("?" * len(rows[0]))
                     connection.executemany(f"insert into marts.{table} values ({marks})", rows)
@@ -245,13 +257,14 @@ def first_run_files(warehouse: TinyWarehouse, tmp_path: Path) -> dict[str, int]:
         "halong": warehouse.submit("QN-TTYT-HL", "202503", report_workbook(
             tmp_path / "in" / "TTYT_HL_T3.xlsx", "QN-TTYT-HL", "Tháng 3/2025", {"OPD_VISITS": "?"}), arrived),
     }
-    warehouse.finding(ids["honghai"], "VAL_NOT_NUMBER", "error", "giá trị '<b>abc</b>' không phải là số. Cách sửa: "
-                      "nhập số.", "'<b>abc</b>' is not a number. How to fix: type a number.", "LIVE_BIRTHS", "D7")
-    warehouse.finding(ids["honghai"], "VAL_NEGATIVE", "warning", "số âm. Cách sửa: kiểm tra lại.",
-                      "negative value. How to fix: check it.", "DOCTORS", "D8")
+    warehouse.finding(ids["honghai"], "ING_UNPARSEABLE_VALUE", "error", "giá trị '<b>abc</b>' không phải là số. Cách sửa: "
+                      "nhập số.", "'<b>abc</b>' is not a number. How to fix: type a number.", "LIVE_BIRTHS", "D7",
+                      value_text="<b>abc</b>")
+    warehouse.finding(ids["honghai"], "DQ_NEGATIVE_COUNT", "warning", "số âm. Cách sửa: kiểm tra lại.",
+                      "negative value. How to fix: check it.", "DOCTORS", "D8", value_text="-5")
     warehouse.finding(ids["honghai"], "ID_NO_REPORT_DATE", "warning", "thiếu Ngày báo cáo. Cách sửa: điền ngày.",
                       "no report date. How to fix: fill it in.")
-    warehouse.finding(ids["halong"], "VAL_NOT_NUMBER", "error", "giá trị '?' không phải là số. Cách sửa: nhập số.",
+    warehouse.finding(ids["halong"], "ING_UNPARSEABLE_VALUE", "error", "giá trị '?' không phải là số. Cách sửa: nhập số.",
                       "'?' is not a number. How to fix: type a number.", "OPD_VISITS", "D6")
     warehouse.publish()
     return ids
@@ -260,7 +273,8 @@ def first_run_files(warehouse: TinyWarehouse, tmp_path: Path) -> dict[str, int]:
 def run_feedback(warehouse: TinyWarehouse, settings: AlertSettings, clock) -> FeedbackSummary:
     with duckdb.connect(str(warehouse.paths.build_db)) as connection:
         return send_unit_feedback(read_published(warehouse.paths.published_db), connection,
-                                  warehouse.paths.archive_dir, settings, clock, "test-run", TODAY)
+                                  warehouse.paths.archive_dir, settings, clock, "test-run", TODAY,
+                                  load_registry(REFERENCE_DIR))
 
 
 def alert_log(warehouse: TinyWarehouse) -> list[tuple]:

@@ -22,7 +22,7 @@ BOGUS_STYLES = (
 )
 
 
-def finding(cell: str | None, severity: str = "error", sheet: str | None = SHEET, rule: str = "VAL_NOT_NUMBER"):
+def finding(cell: str | None, severity: str = "error", sheet: str | None = SHEET, rule: str = "ING_UNPARSEABLE_VALUE"):
     return FindingRow("QN-TYT-HONGHAI", "202503", "OPD_VISITS", rule, severity, f"Ô {cell} sai <vi>",
                       f"Cell {cell} wrong <en>", "bao_cao.xlsx", sheet, cell, 1)
 

@@ -45,7 +45,7 @@ def bad_batch(warehouse, tmp_path) -> None:
     }
     ids = {code: warehouse.submit(code, "202503", path, ARRIVED) for code, path in files.items()}
     for code in ("QN-A-STRICT", "QN-C-GOOD"):
-        warehouse.finding(ids[code], "VAL_NOT_NUMBER", "error", "không phải là số. Cách sửa: nhập số.",
+        warehouse.finding(ids[code], "ING_UNPARSEABLE_VALUE", "error", "không phải là số. Cách sửa: nhập số.",
                           "not a number. How to fix: type a number.", "OPD_VISITS", "D6")
     warehouse.finding(ids["QN-B-HIDDEN"], "ING_EMPTY_WORKBOOK", "error", "không có trang tính nào có dữ liệu.",
                       "no sheet in the file holds any data.")
@@ -86,10 +86,10 @@ def test_a_unit_whose_feedback_crashes_is_named_and_retried_while_the_others_are
     bad_batch(warehouse, tmp_path)
     compose = feedback_module.compose_feedback
 
-    def crash_for_strict(org_name, unit, files):
+    def crash_for_strict(org_name, unit, files, *rest):
         if unit.code == "QN-A-STRICT":
             raise RuntimeError("template exploded")
-        return compose(org_name, unit, files)
+        return compose(org_name, unit, files, *rest)
 
     monkeypatch.setattr(feedback_module, "compose_feedback", crash_for_strict)
     result = dg.materialize([unit_feedback], resources=resources, raise_on_error=False)

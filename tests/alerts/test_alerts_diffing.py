@@ -12,7 +12,7 @@ def submission(submission_id: int, unit: str | None, period: str | None, day: in
     return SubmissionRow(submission_id, f"file{submission_id}.xlsx", unit, period, datetime(2025, 4, day, 9), status)
 
 
-def finding(submission_id: int, unit: str | None, period: str | None, rule: str = "VAL_NOT_NUMBER",
+def finding(submission_id: int, unit: str | None, period: str | None, rule: str = "ING_UNPARSEABLE_VALUE",
             indicator: str | None = "OPD_VISITS", cell: str | None = "D6", severity: str = "error") -> FindingRow:
     return FindingRow(unit, period, indicator, rule, severity, "vi", "en", f"file{submission_id}.xlsx", "Báo cáo",
                       cell, submission_id)
@@ -38,14 +38,14 @@ def test_a_told_finding_is_never_planned_again():
 
 
 def test_resubmission_without_the_problem_resolves_it_and_a_persisting_problem_is_told_anew():
-    first = [finding(1, "A", "202503", rule="VAL_NOT_NUMBER"), finding(1, "A", "202503", rule="VAL_NEGATIVE",
+    first = [finding(1, "A", "202503", rule="ING_UNPARSEABLE_VALUE"), finding(1, "A", "202503", rule="DQ_NEGATIVE_COUNT",
                                                                        indicator="DOCTORS", cell="D8")]
     submissions = [submission(1, "A", "202503", 1, "superseded"), submission(2, "A", "202503", 3)]
     # The new file fixed the number but still has the negative value, now on another row.
-    second = [finding(2, "A", "202503", rule="VAL_NEGATIVE", indicator="DOCTORS", cell="D9")]
+    second = [finding(2, "A", "202503", rule="DQ_NEGATIVE_COUNT", indicator="DOCTORS", cell="D9")]
     plan = plan_feedback(second, submissions, open_notified=first, notified_fingerprints={f.fingerprint for f in first})
-    assert [f.rule_code for f in plan["A"].resolved_findings] == ["VAL_NOT_NUMBER"]
-    assert [(f.rule_code, f.cell_ref) for f in plan["A"].new_findings] == [("VAL_NEGATIVE", "D9")]
+    assert [f.rule_code for f in plan["A"].resolved_findings] == ["ING_UNPARSEABLE_VALUE"]
+    assert [(f.rule_code, f.cell_ref) for f in plan["A"].new_findings] == [("DQ_NEGATIVE_COUNT", "D9")]
 
 
 def test_an_unreadable_latest_file_resolves_nothing():

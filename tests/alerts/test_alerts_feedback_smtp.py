@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from orchestration.alerts.annotate import HIGHLIGHT_COLOURS
 from orchestration.alerts.definitions import unit_feedback
 from tests.alerts.alert_builders import (
     HONGHAI,
+    OFFICER,
     SHEET,
     alert_log,
     commented_cells,
@@ -32,12 +34,16 @@ def test_one_email_per_unit_with_findings_in_vietnamese_with_its_annotated_workb
     (message,) = smtp.messages  # Bãi Cháy had no findings; Hạ Long has no address
     assert message["To"] == HONGHAI
     assert message["Subject"] == (
-        "[Sở Y tế tỉnh Quảng Ninh] Phản hồi số liệu báo cáo Tháng 3/2025 – 1 lỗi cần sửa, 2 cảnh báo cần xem lại"
+        "[Sở Y tế tỉnh Quảng Ninh] Phản hồi số liệu báo cáo Tháng 3/2025 – 1 lỗi cần sửa, 2 số liệu cần kiểm tra"
     )
+    assert message["Reply-To"] == OFFICER
     text = message.get_body(("plain",)).get_content()
-    assert text.startswith("Kính gửi Trạm Y tế phường Hồng Hải (QN-TYT-HONGHAI)")
+    assert text.startswith("Kính gửi Trạm Y tế phường Hồng Hải,")
+    assert "Số trẻ đẻ ra sống – Tháng 3/2025 – trang Báo cáo, ô D7" in text
+    assert "Người liên hệ: Nguyễn Thị Lan, điện thoại 0203 3835 123, e-mail " + OFFICER in text
+    # The data officer's own messages, codes included, are kept at the end for them.
+    assert text.index("Đề nghị sửa và gửi lại.") < text.index("English") < text.index("[ING_UNPARSEABLE_VALUE]")
     assert text.index("Cách sửa: nhập số.") < text.index("How to fix: type a number.")
-    assert "Chỉ số: LIVE_BIRTHS | Kỳ: Tháng 3/2025 | Trang: Báo cáo | Ô: D7" in text
     html = message.get_body(("html",)).get_content()
     assert "<b>abc</b>" not in html and "&lt;b&gt;abc&lt;/b&gt;" in html
 
@@ -48,7 +54,8 @@ def test_one_email_per_unit_with_findings_in_vietnamese_with_its_annotated_workb
     assert highlighted_cells(workbook, set(HIGHLIGHT_COLOURS.values())) == faulty
     comments = commented_cells(workbook)
     assert set(comments) == faulty
-    assert all("Cách sửa" in text and "How to fix" in text for text in comments.values())
+    assert comments[(SHEET, "D7")].startswith("[LỖI] Số trẻ đẻ ra sống – Tháng 3/2025: Ô này ghi «<b>abc</b>»")
+    assert all(re.search(r"Kiểm tra ngày \d\d/\d\d/\d{4}", text) and "Checked on" in text for text in comments.values())
     assert workbook[SHEET]["E7"].data_type == "s"
 
     assert alert_log(warehouse) == [
@@ -74,7 +81,7 @@ def test_nothing_is_told_twice_and_a_fix_is_acknowledged(alert_env, warehouse, s
                             {"OPD_VISITS": 1200, "LIVE_BIRTHS": 14, "DOCTORS": -5})
     warehouse.supersede(ids["honghai"])
     second = warehouse.submit("QN-TYT-HONGHAI", "202503", fixed, datetime(2025, 4, 9, 8))
-    warehouse.finding(second, "VAL_NEGATIVE", "warning", "số âm. Cách sửa: kiểm tra lại.",
+    warehouse.finding(second, "DQ_NEGATIVE_COUNT", "warning", "số âm. Cách sửa: kiểm tra lại.",
                       "negative value. How to fix: check it.", "DOCTORS", "D8")
     warehouse.publish()
     clock.advance(days=1)
@@ -83,12 +90,12 @@ def test_nothing_is_told_twice_and_a_fix_is_acknowledged(alert_env, warehouse, s
 
     later = {message["Subject"]: message for message in smtp.messages_to(HONGHAI)[1:]}
     assert set(later) == {
-        "[Sở Y tế tỉnh Quảng Ninh] Phản hồi số liệu báo cáo Tháng 3/2025 – 1 cảnh báo cần xem lại",
+        "[Sở Y tế tỉnh Quảng Ninh] Phản hồi số liệu báo cáo Tháng 3/2025 – 1 số liệu cần kiểm tra",
         "[Sở Y tế tỉnh Quảng Ninh] Xác nhận đã khắc phục: báo cáo Tháng 3/2025 – 2 vấn đề đã được sửa",
     }
     acknowledgement = next(m for s, m in later.items() if "Xác nhận" in s).get_body(("plain",)).get_content()
-    assert "LIVE_BIRTHS" in acknowledgement and "thiếu Ngày báo cáo" in acknowledgement
-    assert "DOCTORS" not in acknowledgement
+    assert "Số trẻ đẻ ra sống" in acknowledgement and "Cả tệp" in acknowledgement
+    assert "Số bác sĩ" not in acknowledgement
 
     clock.advance(hours=1)
     run_feedback(warehouse, alert_env, clock)

@@ -178,7 +178,8 @@ def test_scheduled_ticks_send_each_reminder_overdue_notice_and_digest_once(alert
         "tyt.honghai@demo.quangninh.vn [Sở Y tế tỉnh Quảng Ninh] Nhắc nộp báo cáo Tháng 1/2025 – hạn 07/02/2025"
     ]
     reminder = smtp.messages[0].get_body(("plain",)).get_content()
-    assert "còn 3 ngày làm việc" in reminder and "- LIVE_BIRTHS – Số trẻ đẻ sống" in reminder
+    assert "còn 3 ngày làm việc" in reminder and "- Số trẻ đẻ sống" in reminder
+    assert "LIVE_BIRTHS" not in reminder.split("English")[0]  # the name on the form, not the code
     assert "3 working day(s) left" in reminder
     assert tick(date(2025, 2, 5)) == []  # still inside the window: already reminded
     assert tick(date(2025, 2, 10)) == [
@@ -208,6 +209,9 @@ def test_reminders_job_reads_the_reference_files_and_mails_overdue_units(warehou
     )
     assert result.success
     subjects = {m["To"]: m["Subject"] for m in smtp.messages}
+    overdue = smtp.messages_to("tyt.hailang@demo.quangninh.vn")[0]
+    assert overdue["Reply-To"] == "thongke.syt@demo.quangninh.vn"  # the province's data officer
+    assert "Người liên hệ: Nguyễn Thị Lan" in overdue.get_body(("plain",)).get_content()
     assert subjects["tyt.hailang@demo.quangninh.vn"] == (
         "[Sở Y tế tỉnh Quảng Ninh] Quá hạn nộp báo cáo Tháng 1/2025 (hạn 07/02/2025)"
     )

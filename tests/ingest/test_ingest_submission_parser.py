@@ -191,3 +191,23 @@ def test_no_header_row(header):
     result = rejected(sheet(rows))
     assert result.reason_code == "ING_NO_TABLE"
     assert "Mã chỉ số" in result.reason_vi and "Giá trị" in result.reason_en
+
+
+@pytest.mark.parametrize("note_header", ["Ghi chú", "GHI CHU", "Chú thích", "Note"])
+def test_the_notes_column_is_read_under_its_header_variants(note_header):
+    rows = report_rows(values=[("OPD_VISITS", 5000), ("BEDS", None), ("DTP1", "không áp dụng"), ("DTP3", 4)])
+    rows[7][5] = note_header
+    rows[9].append("Mở thêm phòng khám")  # OPD_VISITS
+    rows[10].append("x")  # BEDS: empty value, not applicable per Ghi chú
+    by_code = {row.indicator_code: row for row in parse_ok(sheet(rows)).rows}
+    assert by_code["OPD_VISITS"].note == "Mở thêm phòng khám" and by_code["OPD_VISITS"].number.status == "value"
+    assert by_code["BEDS"].number.status == "not_applicable"
+    assert by_code["DTP1"].number.status == "not_applicable" and by_code["DTP1"].note is None
+    assert by_code["DTP3"].note is None and by_code["DTP3"].number.status == "value"
+
+
+def test_a_layout_without_a_notes_column_reads_no_notes():
+    rows = report_rows(values=[("OPD_VISITS", 5000)])
+    rows[7] = rows[7][:5]
+    rows[9].append("chữ ở cột ngoài bảng")
+    assert parse_ok(sheet(rows)).rows[0].note is None

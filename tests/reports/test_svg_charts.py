@@ -39,5 +39,15 @@ def test_trend_line_breaks_at_gaps_and_marks_the_month():
     assert not re.search(r"nan|inf", svg)
 
 
-def test_an_empty_series_draws_a_dash_not_an_error():
-    assert "—" in trend_line(["202401"], [None])
+def test_trend_line_has_axes_a_value_scale_months_and_the_indicators_vietnamese_name():
+    svg = trend_line(["202401", "202402", "202403"], [1200, 1384000, 900], highlight="202402",
+                     title="Số lượt khám bệnh ngoại trú")
+    tree = parse(svg)
+    texts = {text.text for text in tree.iter(f"{SVG}text")}
+    assert {"0", "1.384.000", "01/24", "03/24"} <= texts  # value scale in Vietnamese notation, months
+    assert len(list(tree.iter(f"{SVG}line"))) >= 2  # both axes
+    assert tree.find(f"{SVG}title").text == "Số lượt khám bệnh ngoại trú"
+
+
+def test_an_empty_series_says_so_not_an_error():
+    assert "chưa có số liệu" in trend_line(["202401"], [None])

@@ -61,6 +61,27 @@ def test_a_filled_template_round_trips_through_the_intake_exactly(tmp_path, unit
     assert set(loaded) == expected and len(loaded) == len(rows)
 
 
+def test_x_and_a_reason_in_ghi_chu_come_back_through_the_intake_as_the_template_instructs(tmp_path):
+    path = write_blank_workbook(REGISTRY, "QN-TYT-HAILANG", parse_period("202511"), tmp_path / "inbox" / "t.xlsx")
+    rows = template_rows(REGISTRY, "QN-TYT-HAILANG", parse_period("202511"))
+    fill(path, {HEADER_ROW + n: n for n in range(1, len(rows) + 1)} | {HEADER_ROW + 1: "x"})
+    workbook = openpyxl.load_workbook(path)
+    workbook["Báo cáo"].cell(row=HEADER_ROW + 2, column=len(HEADER), value="Mở thêm phòng khám")
+    workbook.save(path)
+
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as connection:
+        ingest_inbox(tmp_path / "inbox", tmp_path / "archive", connection, REGISTRY, "t", date.today())
+        notes = connection.execute(
+            "select indicator_code, note_text, not_applicable, cell_ref from raw.submitted_notes order by cell_ref"
+        ).fetchall()
+        findings = connection.execute("select rule_code from raw.ingest_findings").fetchall()
+    assert findings == []
+    assert notes == [
+        (rows[0].indicator_code, None, True, f"F{HEADER_ROW + 1}"),
+        (rows[1].indicator_code, "Mở thêm phòng khám", False, f"F{HEADER_ROW + 2}"),
+    ]
+
+
 def test_a_template_holds_the_identity_one_row_per_obligation_and_number_only_cells(tmp_path):
     period = parse_period("2025Q3")
     path = write_blank_workbook(REGISTRY, "QN-BVDKT", period, tmp_path / "bv.xlsx")
@@ -72,7 +93,10 @@ def test_a_template_holds_the_identity_one_row_per_obligation_and_number_only_ce
     codes = [sheet.cell(row=r, column=CODE_COLUMN).value for r in range(HEADER_ROW + 1, sheet.max_row + 1)]
     assert codes == ["SATISFACTION_SURVEYED", "SATISFACTION_SATISFIED"]
     [validation] = sheet.data_validations.dataValidation
-    assert (validation.type, validation.operator, validation.formula1) == ("decimal", "greaterThanOrEqual", "0")
+    # Numbers, and the 'x' the instructions tell a unit to write when an indicator does not apply.
+    first = f"F{HEADER_ROW + 1}"
+    assert validation.type == "custom" and f"AND(ISNUMBER({first}),{first}>=0)" in validation.formula1
+    assert f'LOWER(TRIM({first}))="x"' in validation.formula1
     assert str(validation.sqref) == f"F{HEADER_ROW + 1}:F{HEADER_ROW + 2}"
     assert sheet.protection.sheet and not sheet.cell(row=HEADER_ROW + 1, column=VALUE_COLUMN).protection.locked
     assert sheet.cell(row=HEADER_ROW + 1, column=CODE_COLUMN).protection.locked

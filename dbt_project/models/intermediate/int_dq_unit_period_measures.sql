@@ -18,6 +18,12 @@ findings as (
 
 ),
 
+finding_statuses as (
+
+    select * from {{ ref('int_dq_finding_statuses') }}
+
+),
+
 submissions as (
 
     select * from {{ ref('stg_raw__submissions') }}
@@ -69,10 +75,13 @@ attributed_findings as (
 
     select
         findings.*,
-        coalesce(submissions.org_unit_code, findings.org_unit_code) as reporting_unit_code
+        coalesce(submissions.org_unit_code, findings.org_unit_code) as reporting_unit_code,
+        coalesce(finding_statuses.status, 'open') as status
     from findings
     left join submissions
         on findings.submission_id = submissions.submission_id
+    left join finding_statuses
+        on findings.finding_id = finding_statuses.finding_id
 
 ),
 
@@ -117,7 +126,8 @@ finding_measures as (
         attributed_findings.reporting_unit_code as org_unit_code,
         card_periods.period_code,
         count(*) filter (where attributed_findings.severity = 'error') as error_findings,
-        count(*) filter (where attributed_findings.severity = 'warning') as warning_findings
+        count(*) filter (where attributed_findings.severity = 'warning') as warning_findings,
+        count(*) filter (where attributed_findings.status = 'explained') as explained_findings
     from attributed_findings
     inner join periods as finding_period
         on attributed_findings.period_code = finding_period.period_code
@@ -160,7 +170,8 @@ final as (
         coalesce(value_measures.values_held, 0) as values_held,
         coalesce(consistency_measures.consistency_flags, 0) as consistency_flags,
         coalesce(finding_measures.error_findings, 0) as error_findings,
-        coalesce(finding_measures.warning_findings, 0) as warning_findings
+        coalesce(finding_measures.warning_findings, 0) as warning_findings,
+        coalesce(finding_measures.explained_findings, 0) as explained_findings
     from report_measures
     left join value_measures
         on report_measures.org_unit_code = value_measures.org_unit_code

@@ -6,6 +6,12 @@ findings as (
 
 ),
 
+finding_statuses as (
+
+    select * from {{ ref('int_dq_finding_statuses') }}
+
+),
+
 submission_statuses as (
 
     select * from {{ ref('int_submission_statuses') }}
@@ -29,10 +35,15 @@ final as (
         cast(findings.sheet_name as varchar) as sheet_name,
         cast(findings.cell_ref as varchar) as cell_ref,
         cast(findings.value_text as varchar) as value_text,
-        cast(submission_statuses.status as varchar) as submission_status
+        cast(submission_statuses.status as varchar) as submission_status,
+        cast(coalesce(finding_statuses.status, 'open') as varchar) as status,
+        cast(finding_statuses.status_reason as varchar) as status_reason,
+        cast(finding_statuses.status_changed_at as timestamp) as status_changed_at
     from findings
     left join submission_statuses
         on findings.submission_id = submission_statuses.submission_id
+    left join finding_statuses
+        on findings.finding_id = finding_statuses.finding_id
 
 )
 

@@ -52,7 +52,8 @@ final as (
         cast(scored.values_held as integer) as values_held,
         cast(scored.consistency_flags as integer) as consistency_flags,
         cast(scored.error_findings as integer) as error_findings,
-        cast(scored.warning_findings as integer) as warning_findings
+        cast(scored.warning_findings as integer) as warning_findings,
+        cast(scored.explained_findings as integer) as explained_findings
     from scored
     inner join org_units
         on scored.org_unit_code = org_units.org_unit_code
