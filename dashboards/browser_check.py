@@ -59,7 +59,7 @@ def leaves_machine(url: str) -> bool:
 def main(base: str, shots: Path, slugs: list[str]) -> None:
     console_errors: list[str] = []
     # Every request for another host, with how it ended: Superset's prebuilt frontend always asks for
-    # a telemetry pixel, which the Content-Security-Policy blocks inside the browser (net::ERR_BLOCKED_BY_CSP).
+    # a telemetry pixel, which the Content-Security-Policy blocks inside the browser (Playwright reports the failure as "csp").
     outside: dict[str, str] = {}
     report: dict = {"dashboards": []}
     with sync_playwright() as playwright:

@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 SLUGS = ["tong-quan-tinh", "theo-dia-ban-don-vi", "chat-luong-du-lieu", "so-sanh-dia-gioi"]
 SHOTS = REPO_ROOT / "warehouse" / "dashboard_screenshots"
-CSP_BLOCK = "net::ERR_BLOCKED_BY_CSP"
+CSP_BLOCK = "csp"  # Playwright's failure text for a request the Content-Security-Policy stopped
 
 
 def free_port() -> int:
@@ -148,7 +148,8 @@ def warehouse_headlines(published: Path) -> dict[tuple[str, str], dict]:
             from marts.fct_indicator_values v
             join marts.dim_org_units u on u.org_unit_code = v.org_unit_code and u.unit_type = 'province'
             join marts.dim_indicators i on i.indicator_code = v.indicator_code and i.kind = 'derived'
-            left join marts.fct_indicator_achievement a using (indicator_code, org_unit_code, period_code)
+            left join marts.fct_indicator_achievement a on a.indicator_code = v.indicator_code
+                and a.org_unit_code = v.org_unit_code and a.period_code = v.period_code
             where v.period_type = 'year'""").fetchall()
     return {(name, f"Năm {period}"): {"value": value, "target": target, "benchmark": benchmark, "label": label}
             for name, period, value, target, benchmark, label in rows}
