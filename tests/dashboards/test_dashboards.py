@@ -86,9 +86,9 @@ def superset(demo_run, tmp_path_factory):
         server.wait(timeout=60)
 
 
-def open_in_browser(base: str, slugs: list[str]) -> dict:
+def open_in_browser(base: str, slugs: list[str], shots: Path = SHOTS) -> dict:
     result = subprocess.run([str(launcher.venv_dir() / "bin" / "python"),
-                             str(launcher.DASHBOARDS_DIR / "browser_check.py"), base, str(SHOTS), *slugs],
+                             str(launcher.DASHBOARDS_DIR / "browser_check.py"), base, str(shots), *slugs],
                             check=True, capture_output=True, text=True)
     return json.loads(result.stdout)
 
@@ -185,5 +185,5 @@ def test_a_new_publication_shows_without_anyone_doing_anything(first_look, super
     name, period = next(key for key in headline_rows(first_look) if key[1].startswith("Năm "))
     new_value = 12345.678
     publish_changed_value(superset["published"], name, period.removeprefix("Năm "), new_value)
-    again = open_in_browser(superset["base"], ["tong-quan-tinh"])
+    again = open_in_browser(superset["base"], ["tong-quan-tinh"], SHOTS / "after_new_publication")
     assert headline_rows(again)[(name, period)]["Giá trị"] == vietnamese_number(new_value)
