@@ -93,6 +93,15 @@ def bundle_fingerprint(connection: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
+def run_logged(command: list[str], environment: dict[str, str], log: Path) -> None:
+    """Superset's own logging (hundreds of migration lines) goes to a file; a failure prints its end."""
+    with log.open("a", encoding="utf-8") as output:
+        completed = subprocess.run(command, env=environment, stdout=output, stderr=subprocess.STDOUT)
+    if completed.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+        raise SystemExit("\n".join([*tail, f"Lỗi / failed: {' '.join(command[:3])} — see {log}"]))
+
+
 def set_up(home: Path, environ: dict[str, str]) -> Path:
     """Install, create the metadata and import the dashboards; every step is skipped once done."""
     venv = venv_dir()
@@ -101,22 +110,22 @@ def set_up(home: Path, environ: dict[str, str]) -> Path:
     connection = warehouse_connection(environ)
     environment = superset_environment(home, environ)
     superset = str(venv / "bin" / "superset")
+    log = home / "setup.log"
     if not (home / ".initialised").exists():
-        print("Đang tạo cơ sở dữ liệu metadata / creating Superset's metadata …", flush=True)
-        subprocess.run([superset, "db", "upgrade"], check=True, env=environment)
-        subprocess.run([superset, "fab", "create-admin", "--username", ADMIN_USER, "--firstname", "Quản trị",
-                        "--lastname", "Kho dữ liệu", "--email", "admin@localhost",
-                        "--password", admin_password(home, environ)], check=True, env=environment)
-        subprocess.run([superset, "init"], check=True, env=environment)
+        print(f"Đang tạo cơ sở dữ liệu metadata / creating Superset's metadata (log: {log}) …", flush=True)
+        run_logged([superset, "db", "upgrade"], environment, log)
+        run_logged([superset, "fab", "create-admin", "--username", ADMIN_USER, "--firstname", "Quản trị",
+                    "--lastname", "Kho dữ liệu", "--email", "admin@localhost",
+                    "--password", admin_password(home, environ)], environment, log)
+        run_logged([superset, "init"], environment, log)
         (home / ".initialised").touch()
     fingerprint = bundle_fingerprint(connection)
     stamp = home / ".imported"
     if not stamp.exists() or stamp.read_text() != fingerprint:
         print("Đang nạp dashboards / importing the dashboards-as-code …", flush=True)
-        subprocess.run([str(venv / "bin" / "python"), str(DASHBOARDS_DIR / "import_bundle.py"),
-                        str(BUNDLE_DIR), ADMIN_USER],
-                       check=True, env={**environment, "DASHBOARD_WAREHOUSE_URI": connection["uri"],
-                                        "DASHBOARD_WAREHOUSE_EXTRA": connection["extra"]})
+        run_logged([str(venv / "bin" / "python"), str(DASHBOARDS_DIR / "import_bundle.py"), str(BUNDLE_DIR),
+                    ADMIN_USER], {**environment, "DASHBOARD_WAREHOUSE_URI": connection["uri"],
+                                  "DASHBOARD_WAREHOUSE_EXTRA": connection["extra"]}, log)
         stamp.write_text(fingerprint)
     return venv
 
