@@ -152,11 +152,11 @@ def main(argv: list[str] | None = None) -> None:
     environment = superset_environment(home, environ)
     if args.command == "export":
         subprocess.run([str(venv / "bin" / "python"), str(DASHBOARDS_DIR / "export_bundle.py"), str(BUNDLE_DIR),
-                        ADMIN_USER],
-                       check=True, env=environment)
+                        ADMIN_USER], check=True, env=environment)
     elif args.command == "serve":
         print(f"Dashboards: {overview_url(port)}  (Ctrl+C để dừng / to stop)", flush=True)
-        os.execve(serve_command(venv, port)[0], serve_command(venv, port), environment)
+        command = serve_command(venv, port)
+        os.execve(command[0], command, environment)
 
 
 if __name__ == "__main__":
