@@ -43,12 +43,26 @@ def open_dashboard(page, base: str, slug: str, shots: Path) -> dict:
     page.goto(f"{base}/superset/dashboard/{slug}/", wait_until="domcontentloaded")
     page.wait_for_function(ALL_RENDERED, timeout=RENDER_TIMEOUT_MS)
     load_seconds = time.monotonic() - started
-    page.wait_for_timeout(500)
+    charts = settled_charts(page)
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"{slug}.png"), full_page=True)
     return {"slug": slug, "load_seconds": round(load_seconds, 2), "title": page.title(),
             "error_panels": [e.inner_text() for e in page.query_selector_all(ERROR_SELECTORS)],
-            "charts": page.evaluate(TABLES)}
+            "charts": charts}
+
+
+def settled_charts(page) -> list[dict]:
+    """The charts once the layout has settled: Superset may re-mount the grid after the first paint
+    (when the native filters apply their defaults), so read again until two reads agree."""
+    previous = None
+    for _ in range(10):
+        page.wait_for_timeout(700)
+        page.wait_for_function(ALL_RENDERED, timeout=RENDER_TIMEOUT_MS)
+        charts = page.evaluate(TABLES)
+        if charts and charts == previous:
+            return charts
+        previous = charts
+    return previous or []
 
 
 def leaves_machine(url: str) -> bool:
