@@ -13,12 +13,14 @@ DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -n
 export UV_COMPILE_BYTECODE := 1
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: help setup system-packages run test dev bench bench-publish clean
+.PHONY: help setup system-packages run test dev dashboard dashboard-export bench bench-publish clean
 
 help:
 	@echo "make run    - set up, fill the inbox with the demo province if empty, run the pipeline once"
 	@echo "make test   - set up and run the test suite"
 	@echo "make dev    - Dagster UI + daemon (schedule and inbox sensor) on http://localhost:3000"
+	@echo "make dashboard - Superset with the department's dashboards on http://localhost:8088 (DASHBOARD_PORT)"
+	@echo "make dashboard-export - write the dashboards, charts and datasets back to dashboards/bundle/"
 	@echo "make bench  - time the pipeline stages on the demo province"
 	@echo "make bench-publish - time the publish step with every output, demo and 20 synthetic provinces"
 
@@ -53,6 +55,13 @@ test: setup system-packages
 
 dev: setup
 	$(BIN)/dagster dev -w workspace.yaml
+
+# Superset in its own environment (dashboards/uv.lock), set up on first use; see README "Dashboards".
+dashboard: setup
+	$(BIN)/python -m dashboards.launcher serve
+
+dashboard-export: setup
+	$(BIN)/python -m dashboards.launcher export
 
 bench: setup
 	$(BIN)/python bench/pipeline_stages.py

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The Debian packages the tests start for real: the PostgreSQL 15 server binaries (the PostgreSQL
-# publication target's tests run initdb and pg_ctl from them). Installs only what is missing, so on a
+# publication target's tests run initdb and pg_ctl from them) and Chromium (the dashboard test opens
+# every Superset dashboard in it, headless). Installs only what is missing, so on a
 # machine that has them this costs one `test -x`; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 missing=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
