@@ -7,21 +7,39 @@ UI that `make dev` starts.
 from __future__ import annotations
 
 import sys
+import time
 
-import dagster as dg
 import duckdb
 
-from orchestration.automation.inbox_watch import list_inbox
-from orchestration.demo.generator import generate_demo_province
-from orchestration.lib.reference import load_registry
-from orchestration.lib.settings import WarehousePaths, load_settings
+from orchestration.lib.inbox import scan_inbox
+from orchestration.lib.run_state import Outlook, look_ahead
+from orchestration.lib.settings import Settings, WarehousePaths, load_settings
 
 
 def fill_inbox_if_empty(paths: WarehousePaths) -> int:
     """Whatever is already in the inbox is what gets processed; the demo only fills a blank one."""
-    if list_inbox(paths.inbox_dir):
+    if paths.inbox_dir.is_dir() and scan_inbox(paths.inbox_dir).files:
         return 0
+    # Imported only when used: the generator pulls in openpyxl, which a routine run does not need.
+    from orchestration.demo.generator import generate_demo_province
+    from orchestration.lib.reference import load_registry
+
     return len(generate_demo_province(paths.inbox_dir, load_registry(paths.reference_dir)))
+
+
+def outlook(settings: Settings) -> Outlook:
+    paths = settings.paths
+    return look_ahead(paths.build_db, paths.published_db, paths.inbox_dir, paths.reference_dir,
+                      settings.settle, settings.clock.today(), time.time_ns())
+
+
+def nothing_new_lines(seen: Outlook) -> list[str]:
+    lines = ["Không có gì mới từ lần công bố trước: không dựng lại, không công bố, không gửi thư. / "
+             "Nothing new since the last publication: nothing built, published or sent."]
+    if seen.settling_files:
+        lines.append(f"{seen.settling_files} tệp đang được chép vào, lần chạy sau sẽ đọc / "
+                     f"file(s) still being copied in; the next run reads them.")
+    return lines
 
 
 def published_summary(paths: WarehousePaths) -> list[str]:
@@ -68,13 +86,21 @@ def run_outcome(
 
 
 def main() -> int:
-    from orchestration.definitions import build_definitions
-
     settings = load_settings()
-    paths, defs = settings.paths, build_definitions(settings)
+    paths = settings.paths
     generated = fill_inbox_if_empty(paths)
     if generated:
         print(f"Inbox was empty: wrote {generated} demo workbooks for Quảng Ninh to {paths.inbox_dir}")
+    # Before Dagster and dbt start (seconds): a run with nothing new costs a directory listing.
+    seen = outlook(settings)
+    if seen.nothing_to_do and not settings.rebuild.always_full:
+        print("\n".join(nothing_new_lines(seen)))
+        return 0
+    import dagster as dg
+
+    from orchestration.definitions import build_definitions
+
+    defs = build_definitions(settings)
     result = defs.get_job_def("warehouse_job").execute_in_process(
         instance=dg.DagsterInstance.get(), raise_on_error=False, tags={"trigger": "make run"}
     )

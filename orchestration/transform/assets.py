@@ -21,7 +21,9 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.lib.resources import BuildDatabaseResource
+from orchestration.lib.settings import RebuildPolicy
 from orchestration.transform.dbt_command import DBT_LAUNCHER, build_db_vars, warehouse_dbt_project
+from orchestration.transform.incremental import plan_build, record_build
 
 RULE_INPUTS_SELECTION = "+tag:dq_inputs"
 DBT_LAYERS = ("staging", "intermediate", "marts")  # the model folders, in the order data flows
@@ -64,8 +66,20 @@ def dbt_rule_inputs(context: dg.AssetExecutionContext, dbt: DbtCliResource, buil
     name="warehouse_models",
     dagster_dbt_translator=TRANSLATOR,
 )
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, build_db: BuildDatabaseResource):
-    yield from dbt.cli(["build", *build_db_vars(build_db.path)], context=context).stream()
+def warehouse_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, build_db: BuildDatabaseResource,
+    rebuild_policy: dg.ResourceParam[RebuildPolicy],
+):
+    """Only the periods this run's changes touch, unless something calls for a full rebuild
+    (transform/incremental.py); what it was built from is recorded once dbt succeeded."""
+    with build_db.connect() as connection:
+        scope = plan_build(connection, rebuild_policy.full_rebuild(context.run.tags))
+    context.log.info(f"{'Full rebuild' if scope.full_refresh else 'Incremental build'}: {scope.reason}"
+                     + (f" ({', '.join(scope.periods)})" if scope.periods else ""))
+    refresh = ["--full-refresh"] if scope.full_refresh else []
+    yield from dbt.cli(["build", *refresh, *build_db_vars(build_db.path)], context=context).stream()
+    with build_db.connect() as connection:
+        record_build(connection, context.run.run_id)
 
 
 defs = dg.Definitions(
