@@ -19,6 +19,7 @@ again rather than trusting a build nobody published. The rows live in the build 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -69,8 +70,22 @@ def fingerprint_files(folder: Path) -> str:
 
 
 def code_fingerprint(manifest: Path = MANIFEST) -> str:
-    """The dbt manifest changes whenever a model, test or macro does (`make setup` reparses)."""
-    return hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else "no manifest"
+    """The dbt manifest changes whenever a model, test or macro does (`make setup` reparses). Its
+    parse-time stamps (`metadata`, every `created_at`) are left out: each parse, the tests' too,
+    rewrites them, and that alone must not cost a full rebuild."""
+    if not manifest.is_file():
+        return "no manifest"
+    content = json.loads(manifest.read_bytes())
+    content.pop("metadata", None)
+    return hashlib.sha256(json.dumps(_without_stamps(content), sort_keys=True).encode()).hexdigest()
+
+
+def _without_stamps(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: _without_stamps(item) for key, item in value.items() if key != "created_at"}
+    if isinstance(value, list):
+        return [_without_stamps(item) for item in value]
+    return value
 
 
 def current_inputs(connection: duckdb.DuckDBPyConnection, reference_dir: Path, today: date) -> RunInputs:

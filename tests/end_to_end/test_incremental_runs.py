@@ -24,7 +24,7 @@ from orchestration.lib.run_state import look_ahead
 from orchestration.lib.settings import FULL_REBUILD_TAG
 from tests.conftest import isolated_settings
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]  # three runs after the demo's
 
 CORRECTED = "BaoCao_TTYT_DamHa_T06-2025.xlsx"
 RUN_COLUMNS = {"run_id"}  # which run wrote a row; everything else must match
