@@ -48,7 +48,7 @@ def run_job_quietly(settings: Settings):
     import dagster as dg
 
     from orchestration.definitions import build_definitions
-    from orchestration.run_progress import StageLines, new_log_path, output_to_log
+    from orchestration.automation.run_progress import StageLines, new_log_path, output_to_log
 
     run_id = str(uuid.uuid4())  # chosen here so the stage lines can follow the run's events from the start
     log_path = new_log_path(settings.paths.reports_dir / "logs", settings.clock.now())
@@ -99,7 +99,7 @@ def main() -> int:
     result, log_path = run_job_quietly(settings)
     import dagster as dg
 
-    from orchestration.run_summary import run_summary, step_metadata
+    from orchestration.automation.run_summary import run_summary, step_metadata
 
     # A failed rule check holds values back but still publishes; only a missing publish is a failure.
     published = dg.AssetKey(["published_warehouse"]) in {e.asset_key for e in result.get_asset_materialization_events()}
