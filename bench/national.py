@@ -166,7 +166,11 @@ def main() -> None:
     files = generate_demo_province(root / "inbox", load_registry(root / "reference"),
                                    arguments.first_month, arguments.last_month)
     generation = time.perf_counter() - started
-    held_back, corrected = files[-1], files[len(files) // 2]
+    # A monthly workbook of the last month arrives late (a yearly one would touch the whole year).
+    last_month = f"T{arguments.last_month[4:]}-{arguments.last_month[:4]}"
+    held_back = next(path for path in reversed(files)
+                     if path.name.endswith(f"_{arguments.last_month}.xlsx") or last_month in path.name)
+    corrected = files[len(files) // 2]
     aside = root / held_back.name
     shutil.move(held_back, aside)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -30,15 +31,25 @@ CORRECTED = "BaoCao_TTYT_DamHa_T06-2025.xlsx"
 RUN_COLUMNS = {"run_id"}  # which run wrote a row; everything else must match
 
 
-def run(settings, **tags: str) -> dg.ExecuteInProcessResult:
+@dataclass(frozen=True)
+class Run:
+    result: dg.ExecuteInProcessResult
+    messages: dict[str, list[str]]  # step -> what it logged
+
+
+def run(settings, **tags: str) -> Run:
     job = build_definitions(settings).get_job_def("warehouse_job")
-    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags=tags)
+    instance = dg.DagsterInstance.ephemeral()
+    result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
     assert result.success
-    return result
+    messages: dict[str, list[str]] = {}
+    for entry in instance.all_logs(result.run_id):
+        messages.setdefault(entry.step_key or "", []).append(entry.user_message)
+    return Run(result, messages)
 
 
-def materialized(result: dg.ExecuteInProcessResult) -> set[str]:
-    return {event.asset_key.to_user_string() for event in result.get_asset_materialization_events()}
+def materialized(run: Run) -> set[str]:
+    return {event.asset_key.to_user_string() for event in run.result.get_asset_materialization_events()}
 
 
 def folder_digest(folder: Path) -> dict[str, str]:
@@ -98,16 +109,16 @@ def test_a_run_with_nothing_new_publishes_and_sends_nothing(runs):
     assert runs["outlook"].nothing_to_do
     assert runs["after"] == runs["before"]  # the published file byte for byte, and the outbox
     assert all(key.startswith("raw/ref_") for key in materialized(runs["nothing_new"]))
-    skipped = {event.step_key for event in runs["nothing_new"].all_events if event.is_step_skipped}
+    skipped = {event.step_key for event in runs["nothing_new"].result.all_events if event.is_step_skipped}
     assert {"warehouse_models", "publication", "unit_feedback"} <= skipped
 
 
 def test_a_corrected_workbook_is_seen_before_the_run_and_built_incrementally(runs):
     assert runs["corrected_outlook"].unseen_files == 1 and not runs["corrected_outlook"].nothing_to_do
-    logs = [event.message for event in runs["incremental"].all_events if event.step_key == "warehouse_models"]
-    assert any("Incremental build" in message and "202506" in message for message in logs)
-    full_logs = [event.message for event in runs["full"].all_events if event.step_key == "warehouse_models"]
-    assert any("Full rebuild" in message for message in full_logs)
+    logs = runs["incremental"].messages["warehouse_models"]
+    assert any(message.startswith("Incremental build") and "202506" in message for message in logs)
+    assert not any("202505" in message for message in logs)  # an earlier month of the year is left alone
+    assert any(message.startswith("Full rebuild") for message in runs["full"].messages["warehouse_models"])
 
 
 def test_the_incremental_publication_equals_a_full_rebuild(runs):
