@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO_ROOT / "bench"))
 
 from publish_outputs import derived_uid, prefixed_code, province_prefix  # noqa: E402
 
-STEP_FINISHED = re.compile(r'Finished execution of step "(\w+)" in ([\d.]+)(m?s)')
+STEP_FINISHED = re.compile(r'Finished execution of step "(\w+)" in (?:(\d+)m)?([\d.]+)(ms|s)')
 NAME_COLUMNS = ("name_vi", "name_en")
 
 
@@ -116,8 +116,8 @@ def timed_run(root: Path) -> dict:
     steps: dict[str, float] = {}
     log = re.search(r"full log: (\S+)", output)
     if log:
-        for step, amount, unit in STEP_FINISHED.findall(Path(log.group(1)).read_text(encoding="utf-8")):
-            steps[step] = float(amount) / (1000 if unit == "ms" else 1)
+        for step, minutes, amount, unit in STEP_FINISHED.findall(Path(log.group(1)).read_text(encoding="utf-8")):
+            steps[step] = 60 * int(minutes or 0) + float(amount) / (1000 if unit == "ms" else 1)
     return {"wall_s": round(wall, 2), "peak_mb": round(usage.ru_maxrss / 1024), "steps": steps,
             "output_lines": len(output.splitlines())}
 
