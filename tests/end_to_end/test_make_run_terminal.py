@@ -39,7 +39,7 @@ def outputs(demo_run, tmp_path_factory):
     root = tmp_path_factory.mktemp("make-run") / "warehouse"
     shutil.copytree(demo_run.paths.build_db.parent, root, symlinks=True)
     (root / "dagster_home").mkdir()
-    workbook_path = root / "inbox" / "BaoCao_TTYT_TienYen_T03-2025.xlsx"
+    workbook_path = root / "inbox" / "BaoCao_TTYT_DamHa_T03-2025.xlsx"  # this unit's layout: code in D, value in E
     workbook = openpyxl.load_workbook(workbook_path)
     row = next(row for row in workbook.active.iter_rows() if row[3].value == "IPD_ADMISSIONS")
     row[4].value += 5
