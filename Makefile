@@ -13,7 +13,7 @@ DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -n
 export UV_COMPILE_BYTECODE := 1
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: help setup system-packages run test dev dashboard dashboard-export bench bench-publish clean
+.PHONY: help setup system-packages run test dev dashboard dashboard-export bench bench-publish bench-national clean
 
 help:
 	@echo "make run    - set up, fill the inbox with the demo province if empty, run the pipeline once"
@@ -23,6 +23,7 @@ help:
 	@echo "make dashboard-export - write the dashboards, charts and datasets back to dashboards/bundle/"
 	@echo "make bench  - time the pipeline stages on the demo province"
 	@echo "make bench-publish - time the publish step with every output, demo and 20 synthetic provinces"
+	@echo "make bench-national PROVINCES=K - full build, one new, one corrected, nothing new for K provinces"
 
 $(UV):
 	python3 -m pip install --quiet --disable-pip-version-check --target .tools/uv uv==$(UV_VERSION)
@@ -69,6 +70,10 @@ bench: setup
 # Starts its own PostgreSQL 15 server (tests/postgres_server.py), so it needs the server binaries.
 bench-publish: setup
 	$(BIN)/python bench/publish_outputs.py
+
+PROVINCES ?= 1
+bench-national: setup
+	$(BIN)/python bench/national.py --provinces $(PROVINCES)
 
 clean:
 	rm -rf warehouse .dagster_home dbt_project/target dbt_project/logs expectations/gx/uncommitted

@@ -7,44 +7,62 @@ UI that `make dev` starts.
 from __future__ import annotations
 
 import sys
+import time
+import uuid
 
-import dagster as dg
-import duckdb
 
-from orchestration.automation.inbox_watch import list_inbox
-from orchestration.demo.generator import generate_demo_province
-from orchestration.lib.reference import load_registry
-from orchestration.lib.settings import WarehousePaths, load_settings
+from orchestration.lib.inbox import scan_inbox
+from orchestration.lib.run_state import Outlook, look_ahead
+from orchestration.lib.settings import Settings, WarehousePaths, load_settings
 
 
 def fill_inbox_if_empty(paths: WarehousePaths) -> int:
     """Whatever is already in the inbox is what gets processed; the demo only fills a blank one."""
-    if list_inbox(paths.inbox_dir):
+    if paths.inbox_dir.is_dir() and scan_inbox(paths.inbox_dir).files:
         return 0
+    # Imported only when used: the generator pulls in openpyxl, which a routine run does not need.
+    from orchestration.demo.generator import generate_demo_province
+    from orchestration.lib.reference import load_registry
+
     return len(generate_demo_province(paths.inbox_dir, load_registry(paths.reference_dir)))
 
 
-def published_summary(paths: WarehousePaths) -> list[str]:
-    with duckdb.connect(str(paths.published_db), read_only=True) as connection:
-        files = connection.sql(
-            "select status, count(*) from marts.fct_submissions group by status order by status"
-        ).fetchall()
-        [(values_read, values_rejected)] = connection.sql(
-            "select coalesce(sum(values_read), 0), coalesce(sum(values_rejected), 0) from marts.fct_submissions"
-        ).fetchall()
-        [(published_rows,)] = connection.sql("select count(*) from marts.fct_indicator_values").fetchall()
-        findings = connection.sql(
-            "select severity, count(*) from marts.fct_dq_findings group by severity order by severity"
-        ).fetchall()
-    total_files = sum(count for _, count in files)
-    return [
-        f"Tệp đã đọc / files read: {total_files} ({', '.join(f'{status} {count}' for status, count in files)})",
-        f"Giá trị đã nạp / values loaded: {values_read} read, {values_rejected} rejected; "
-        f"{published_rows} indicator rows published at every level and period",
-        "Phát hiện / findings: " + (", ".join(f"{severity} {count}" for severity, count in findings) or "none"),
-        f"Kho đã công bố / published warehouse: {paths.published_db}",
-        f"Tệp xuất (CSV, Parquet) / exports: {paths.exports_dir / 'current'}",
-    ]
+def outlook(settings: Settings) -> Outlook:
+    paths = settings.paths
+    return look_ahead(paths.build_db, paths.published_db, paths.inbox_dir, paths.reference_dir,
+                      settings.settle, settings.clock.today(), time.time_ns())
+
+
+def nothing_new_lines(seen: Outlook) -> list[str]:
+    lines = ["Không có gì mới từ lần công bố trước: không dựng lại, không công bố, không gửi thư. / "
+             "Nothing new since the last publication: nothing built, published or sent."]
+    if seen.settling_files:
+        lines.append(f"{seen.settling_files} tệp đang được chép vào, lần chạy sau sẽ đọc / "
+                     f"file(s) still being copied in; the next run reads them.")
+    return lines
+
+
+def run_job_quietly(settings: Settings):
+    """The warehouse job in this process, against the instance `make dev` shows; the terminal gets
+    a line per stage and the full log goes to a file under the warehouse."""
+    import dagster as dg
+
+    from orchestration.definitions import build_definitions
+    from orchestration.automation.run_progress import StageLines, new_log_path, output_to_log
+
+    run_id = str(uuid.uuid4())  # chosen here so the stage lines can follow the run's events from the start
+    log_path = new_log_path(settings.paths.reports_dir / "logs", settings.clock.now())
+    with output_to_log(log_path) as terminal:
+        job = build_definitions(settings).get_job_def("warehouse_job")  # its load warnings go to the log too
+        instance = dg.DagsterInstance.get()
+        lines = StageLines(instance, run_id, terminal)
+        lines.start()
+        try:
+            result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id,
+                                            tags={"trigger": "make run"})
+        finally:
+            lines.finish()
+    return result, log_path
 
 
 def run_outcome(
@@ -68,16 +86,21 @@ def run_outcome(
 
 
 def main() -> int:
-    from orchestration.definitions import build_definitions
-
     settings = load_settings()
-    paths, defs = settings.paths, build_definitions(settings)
+    paths = settings.paths
     generated = fill_inbox_if_empty(paths)
     if generated:
         print(f"Inbox was empty: wrote {generated} demo workbooks for Quảng Ninh to {paths.inbox_dir}")
-    result = defs.get_job_def("warehouse_job").execute_in_process(
-        instance=dg.DagsterInstance.get(), raise_on_error=False, tags={"trigger": "make run"}
-    )
+    # Before Dagster and dbt start (seconds): a run with nothing new costs a directory listing.
+    seen = outlook(settings)
+    if seen.nothing_to_do and not settings.rebuild.always_full:
+        print("\n".join(nothing_new_lines(seen)))
+        return 0
+    result, log_path = run_job_quietly(settings)
+    import dagster as dg
+
+    from orchestration.automation.run_summary import run_summary, step_metadata
+
     # A failed rule check holds values back but still publishes; only a missing publish is a failure.
     published = dg.AssetKey(["published_warehouse"]) in {e.asset_key for e in result.get_asset_materialization_events()}
     failed_checks = [
@@ -86,6 +109,10 @@ def main() -> int:
         if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
     ]
     failed_steps = sorted({event.step_key for event in result.get_step_failure_events() if event.step_key})
+    if result.success and not step_metadata(result, "inbox_submissions"):
+        # The job found nothing new itself (the look before it started could not be sure): not a failure.
+        print("\n".join(run_summary(result, settings, log_path)))
+        return 0
     code, lines, warnings = run_outcome(result.run_id, published, failed_steps, failed_checks)
     for warning in warnings:
         print(warning, file=sys.stderr)
@@ -94,8 +121,7 @@ def main() -> int:
             # A run refused by the run lock, or a failed step, says why in its own words.
             if event.is_failure and event.event_specific_data is not None and event.event_specific_data.error:
                 print(event.event_specific_data.error.message.strip(), file=sys.stderr)
-    if published:
-        print("\n".join(lines + published_summary(paths)))
+    print("\n".join(lines + run_summary(result, settings, log_path)))
     return code
 
 

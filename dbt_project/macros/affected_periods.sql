@@ -5,6 +5,11 @@
     then recompute only those periods and replace them with delete+insert on period_code; without
     the variable they are rebuilt from scratch, which is always correct, e.g. after an edit to the
     reference files.
+
+    The pipeline itself names the periods in a table instead (var 'affected_periods_table', the same
+    on every run, see orchestration/transform/dbt_command.py): a `--vars` value that changes from run
+    to run makes dbt throw away its partial parse and reparse the whole project (about 9 s of CPU),
+    more than an incremental build costs. With the table, a full rebuild is `dbt build --full-refresh`.
 #}
 
 {% macro affected_period_codes() %}
@@ -25,15 +30,24 @@
 {% endmacro %}
 
 
+{% macro affected_periods_table() %}
+    {%- set table = var('affected_periods_table', none) -%}
+    {%- if table is not none and not modules.re.fullmatch('[a-z_]+[.][a-z_]+', table) -%}
+        {{ exceptions.raise_compiler_error("var 'affected_periods_table' must be schema.table, got " ~ table) }}
+    {%- endif -%}
+    {{ return(table) }}
+{% endmacro %}
+
+
 {% macro period_scoped_incremental() %}
     {#- The one config of every period-keyed model. `full_refresh`: true forces a rebuild when no
-        periods are passed, none leaves it to --full-refresh. -#}
+        periods are passed, neither as a list nor as a table; none leaves it to --full-refresh. -#}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'delete+insert',
         'unique_key': 'period_code',
         'on_schema_change': 'fail',
-        'full_refresh': true if affected_period_codes() is none else none,
+        'full_refresh': true if affected_period_codes() is none and affected_periods_table() is none else none,
     }) }}
 {% endmacro %}
 
@@ -41,7 +55,11 @@
 {% macro in_affected_periods(column) %}
     {%- set codes = affected_period_codes() -%}
     {#- A unit test without an input for `this` has no table to be incremental on. -#}
-    {%- if codes is none or this is none or not is_incremental() -%}
+    {%- if this is none or not is_incremental() -%}
+        true
+    {%- elif codes is none and affected_periods_table() is not none -%}
+        {{ column }} in (select period_code from {{ affected_periods_table() }})
+    {%- elif codes is none -%}
         true
     {%- elif codes | length == 0 -%}
         false

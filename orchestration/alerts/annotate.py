@@ -34,6 +34,7 @@ from orchestration.lib.workbook.reader import Workbook, read_received_workbook
 HIGHLIGHT_COLOURS = {"error": "FFFF7F7F", "warning": "FFFFC000"}
 COMMENT_AUTHOR = "Sở Y tế - Kho dữ liệu y tế"
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[ >/]")
 _CELL_REF = re.compile(r"[A-Z]{1,3}[1-9]\d{0,6}")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _FILE_NAME_UNSAFE = re.compile(r"[^\w.-]+")
@@ -131,8 +132,12 @@ def _open_as_xlsx(source: bytes, file_name: str) -> tuple[XlsxWorkbook, dict[str
 
 
 def _values_instead_of_formulas(source: bytes) -> XlsxWorkbook:
-    """The cached values the unit saw; a formula never computed (no cached value) becomes its text."""
+    """The cached values the unit saw; a formula never computed (no cached value) becomes its text.
+    The formulas are read in a second pass only when a worksheet holds one: most units type their
+    numbers, and loading every workbook twice was most of the feedback step's time."""
     values = openpyxl.load_workbook(io.BytesIO(source), data_only=True)
+    if not _has_formulas(source):
+        return values
     formulas = openpyxl.load_workbook(io.BytesIO(source), read_only=True)
     try:
         for formula_sheet in formulas.worksheets:
@@ -147,6 +152,13 @@ def _values_instead_of_formulas(source: bytes) -> XlsxWorkbook:
     finally:
         formulas.close()
     return values
+
+
+def _has_formulas(source: bytes) -> bool:
+    """Whether any worksheet part holds a formula element (`<f>`, `<f t="shared" ...>`, any prefix)."""
+    with zipfile.ZipFile(io.BytesIO(source)) as package:
+        return any(_FORMULA_ELEMENT.search(package.read(name)) for name in package.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
 def _rebuild(grid: Workbook) -> tuple[XlsxWorkbook, dict[str, Worksheet]]:

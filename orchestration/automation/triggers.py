@@ -9,6 +9,7 @@ from orchestration.automation.jobs import warehouse_job
 from orchestration.lib.clock import VIETNAM_TIMEZONE
 from orchestration.lib.inbox import SettleRule
 from orchestration.lib.resources import WarehousePathsResource
+from orchestration.lib.settings import FULL_REBUILD_TAG
 
 
 @dg.sensor(job=warehouse_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
@@ -42,6 +43,8 @@ monthly_schedule = dg.ScheduleDefinition(
     # that deadline even with a weekend and a holiday in between.
     cron_schedule="0 6 10 * *",
     execution_timezone=VIETNAM_TIMEZONE,
+    # Once a month everything is rebuilt from the ledger, whatever the incremental runs did.
+    tags={FULL_REBUILD_TAG: "true"},
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 

@@ -11,7 +11,9 @@ from orchestration.lib.inbox import SettleRule
 from orchestration.lib.workbook.limits import IntakeLimits
 from orchestration.lib.build_schema import RAW_SCHEMA, REFERENCE_TABLES, SUBMISSION_TABLES_DDL
 from orchestration.lib.reference import load_registry, write_reference_tables
+from orchestration.lib import run_state
 from orchestration.lib.resources import BuildDatabaseResource, ClockResource, WarehousePathsResource
+from orchestration.lib.settings import RebuildPolicy
 
 REFERENCE_KEYS = [dg.AssetKey([RAW_SCHEMA, table]) for table in REFERENCE_TABLES]
 # The intake writes the submission tables and the ledger of inbox entries that are not submissions.
@@ -43,6 +45,8 @@ def reference_tables(
             kinds={"excel", "duckdb"},
             deps=REFERENCE_KEYS,
             description="Append-only ledger of every file received from the inbox and what was read from it.",
+            # Not materialised when nothing changed since the last publication: every later step skips.
+            skippable=True,
         )
         for table in INBOX_TABLES
     ],
@@ -54,8 +58,13 @@ def inbox_submissions(
     clock: ClockResource,
     intake_limits: dg.ResourceParam[IntakeLimits],
     settle_rule: dg.ResourceParam[SettleRule],
+    rebuild_policy: dg.ResourceParam[RebuildPolicy],
 ):
-    """Files already in the ledger are skipped, so every run may safely rescan the whole inbox."""
+    """Files already in the ledger are skipped, so every run may safely rescan the whole inbox.
+
+    When the ledger, reference files, dbt project and date are those of the last publication
+    (`lib/run_state.py`), the asset yields nothing: Dagster then skips every later step, so a run
+    with nothing new builds, publishes and sends nothing."""
     paths = warehouse_paths.get()
     registry = load_registry(paths.reference_dir)
     with build_db.connect() as connection:
@@ -69,12 +78,21 @@ def inbox_submissions(
             limits=intake_limits,
             settle=settle_rule,
         )
-    context.log.info(f"Inbox intake: {summary}")
+        inputs = run_state.current_inputs(connection, paths.reference_dir, clock.today())
+        unchanged = run_state.recorded(connection, "published") == inputs and paths.published_db.is_file()
+        run_state.record(connection, "ingested", inputs, context.run_id)
+    context.log.info(
+        f"Inbox intake: {summary.new_files} new file(s) ({summary.accepted} accepted, {summary.quarantined} "
+        f"quarantined, {summary.duplicates} duplicates), {summary.values_loaded} values loaded"
+    )
     if summary.unsettled_paths:
         context.log.warning(
             f"{len(summary.unsettled_paths)} file(s) modified less than {settle_rule.seconds:g} s ago, left for "
             f"the next run / tệp vừa thay đổi, để lần chạy sau: {', '.join(summary.unsettled_paths)}"
         )
+    if unchanged and not rebuild_policy.full_rebuild(context.run.tags):
+        context.log.info("Không có gì mới từ lần công bố trước / nothing new since the last publication: nothing to do")
+        return
     metadata = {
         "files_seen": summary.files_seen,
         "new_files": summary.new_files,

@@ -120,4 +120,5 @@ def warehouse_resources(settings: Settings) -> dict[str, object]:
         "settle_rule": settings.settle,
         "alert_settings": settings.alerts,
         "publication_targets": PublicationTargets(postgres=settings.postgres),
+        "rebuild_policy": settings.rebuild,
     }

@@ -79,6 +79,13 @@ def _seconds_or_zero(text: str) -> float:
     return value
 
 
+def _boolean(text: str) -> bool:
+    lowered = text.lower()
+    if lowered not in ("true", "false", "1", "0", "yes", "no"):
+        raise ValueError(text)
+    return lowered in ("true", "1", "yes")
+
+
 def _security(text: str) -> str:
     if text.lower() not in DEFAULT_PORTS:
         raise ValueError(text)
@@ -127,6 +134,7 @@ WORKING_DAYS = Kind(_integer(0), "a whole number of working days, 0 or more", "m
 PORT = Kind(_integer(1, 65535), "a port number from 1 to 65535", "một số cổng từ 1 đến 65535")
 SECONDS = Kind(_positive_number, "a positive number of seconds", "một số giây dương")
 SECONDS_OR_ZERO = Kind(_seconds_or_zero, "a number of seconds, 0 or more", "một số giây, từ 0 trở lên")
+BOOLEAN = Kind(_boolean, "true or false (also 1/0, yes/no)", "true hoặc false (hoặc 1/0, yes/no)")
 SECURITY = Kind(_security, "none, starttls or ssl", "none, starttls hoặc ssl")
 EMAIL = Kind(_email, "an e-mail address", "một địa chỉ e-mail")
 URL = Kind(_url, "an http:// or https:// address", "một địa chỉ http:// hoặc https://")
@@ -193,6 +201,8 @@ VARIABLES: dict[str, Variable] = {
         Variable("WAREHOUSE_POSTGRES_URL", POSTGRES_URL),  # unset: no PostgreSQL publication target
         # Longer than any run takes: a run started while another holds the warehouse waits its turn.
         Variable("WAREHOUSE_RUN_WAIT_SECONDS", SECONDS, 3600.0),
+        # Off: each run rebuilds only the periods its new files touch (transform/incremental.py).
+        Variable("WAREHOUSE_FULL_REBUILD", BOOLEAN, False),
     )
 }
 DEFAULT_SENDER = "kho-du-lieu-y-te@localhost"
@@ -258,6 +268,20 @@ class PublicationTargets:
 
 
 @dataclass(frozen=True)
+class RebuildPolicy:
+    """`always_full`: every run rebuilds the whole warehouse, never just the affected periods; a run
+    tagged `full_rebuild=true` (the monthly schedule) does so regardless."""
+
+    always_full: bool = False
+
+    def full_rebuild(self, run_tags: Mapping[str, str]) -> bool:
+        return self.always_full or run_tags.get(FULL_REBUILD_TAG, "").lower() == "true"
+
+
+FULL_REBUILD_TAG = "full_rebuild"
+
+
+@dataclass(frozen=True)
 class Settings:
     paths: WarehousePaths
     limits: IntakeLimits
@@ -266,6 +290,7 @@ class Settings:
     postgres: PostgresTarget | None = None  # None: publish the DuckDB file (and exports) only
     settle: SettleRule = SettleRule()  # how long an inbox file must stand still before it is read
     run_wait_seconds: float = 3600.0  # how long a run waits for another to release the warehouse
+    rebuild: RebuildPolicy = RebuildPolicy()
 
 
 def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTEM_CLOCK) -> Settings:
@@ -301,6 +326,7 @@ def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTE
         postgres=None if postgres_url is None else PostgresTarget(postgres_url),
         settle=SettleRule(values["WAREHOUSE_INBOX_SETTLE_SECONDS"]),
         run_wait_seconds=values["WAREHOUSE_RUN_WAIT_SECONDS"],
+        rebuild=RebuildPolicy(values["WAREHOUSE_FULL_REBUILD"]),
     )
 
 

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 import dagster as dg
 
 from orchestration.lib.marts import mart_asset_key, public_marts
-from orchestration.lib.resources import WarehousePathsResource
+from orchestration.lib import run_state
+from orchestration.lib.resources import BuildDatabaseResource, WarehousePathsResource
 from orchestration.lib.settings import PublicationTargets
 from orchestration.lib.storage_errors import storage_boundary
 from orchestration.publish.outputs import FILE_EXPORTERS, TARGETS
@@ -58,10 +59,13 @@ def publication(
     context: dg.AssetExecutionContext,
     warehouse_paths: WarehousePathsResource,
     publication_targets: dg.ResourceParam[PublicationTargets],
+    build_db: BuildDatabaseResource,
 ) -> Iterator[dg.MaterializeResult]:
     paths = warehouse_paths.get()
     with storage_boundary(paths.published_db):  # a full disk while staging is told as such, with the file
         result = publish(paths, public_marts(), run_id=context.run.run_id, postgres=publication_targets.postgres)
+    with build_db.connect() as connection:  # what readers now see was built from this: the next run compares
+        run_state.promote(connection, "built", "published", context.run.run_id)
     warehouse = result.warehouse
     context.log.info(
         f"Published {sum(warehouse.row_counts.values())} rows to {warehouse.published_db} "

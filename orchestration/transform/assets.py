@@ -21,9 +21,13 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.lib.resources import BuildDatabaseResource
+from orchestration.lib.settings import RebuildPolicy
 from orchestration.transform.dbt_command import DBT_LAUNCHER, build_db_vars, warehouse_dbt_project
+from orchestration.transform.incremental import code_already_tested, plan_build, record_build
 
 RULE_INPUTS_SELECTION = "+tag:dq_inputs"
+# Unit tests check the SQL; a build whose dbt project already passed them skips them (incremental.py).
+UNIT_TESTS_SKIPPED = ["--exclude-resource-type", "unit_test"]
 DBT_LAYERS = ("staging", "intermediate", "marts")  # the model folders, in the order data flows
 
 
@@ -53,7 +57,9 @@ TRANSLATOR = LayeredDbtTranslator()
 def dbt_rule_inputs(context: dg.AssetExecutionContext, dbt: DbtCliResource, build_db: BuildDatabaseResource):
     # Cautious: a test comparing a phase-one model with a phase-two one (a relationships test) waits
     # for phase two, where both exist; dbt's eager default would run it against a missing table.
-    args = ["build", "--indirect-selection", "cautious", *build_db_vars(build_db.path)]
+    with build_db.connect() as connection:
+        skipped = UNIT_TESTS_SKIPPED if code_already_tested(connection) else []
+    args = ["build", "--indirect-selection", "cautious", *skipped, *build_db_vars(build_db.path)]
     yield from dbt.cli(args, context=context).stream()
 
 
@@ -64,8 +70,21 @@ def dbt_rule_inputs(context: dg.AssetExecutionContext, dbt: DbtCliResource, buil
     name="warehouse_models",
     dagster_dbt_translator=TRANSLATOR,
 )
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, build_db: BuildDatabaseResource):
-    yield from dbt.cli(["build", *build_db_vars(build_db.path)], context=context).stream()
+def warehouse_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, build_db: BuildDatabaseResource,
+    rebuild_policy: dg.ResourceParam[RebuildPolicy],
+):
+    """Only the periods this run's changes touch, unless something calls for a full rebuild
+    (transform/incremental.py); what it was built from is recorded once dbt succeeded."""
+    with build_db.connect() as connection:
+        scope = plan_build(connection, rebuild_policy.full_rebuild(context.run.tags))
+        skipped = UNIT_TESTS_SKIPPED if code_already_tested(connection) and not scope.full_refresh else []
+    context.log.info(f"{'Full rebuild' if scope.full_refresh else 'Incremental build'}: {scope.reason}"
+                     + (f" ({', '.join(scope.periods)})" if scope.periods else ""))
+    refresh = ["--full-refresh"] if scope.full_refresh else []
+    yield from dbt.cli(["build", *refresh, *skipped, *build_db_vars(build_db.path)], context=context).stream()
+    with build_db.connect() as connection:
+        record_build(connection, context.run.run_id)
 
 
 defs = dg.Definitions(

@@ -56,7 +56,13 @@ def write_dbt_launcher() -> Path:
 warehouse_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
+# The table the pipeline names the periods of an incremental build in (transform/incremental.py).
+AFFECTED_PERIODS_TABLE = "pipeline_state.affected_periods"
+
+
 def build_db_vars(build_db: Path) -> list[str]:
     """dbt's profile takes the build database from this variable (dbt_project/profiles.yml), so the
-    path travels with each command instead of through the process environment."""
-    return ["--vars", json.dumps({"build_db": str(build_db)})]
+    path travels with each command instead of through the process environment. The affected-periods
+    table is named here, identically on every run, so the partial parse stays valid: the periods
+    themselves change per run and travel in the table (dbt_project/macros/affected_periods.sql)."""
+    return ["--vars", json.dumps({"build_db": str(build_db), "affected_periods_table": AFFECTED_PERIODS_TABLE})]
