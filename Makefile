@@ -13,12 +13,13 @@ DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -n
 export UV_COMPILE_BYTECODE := 1
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: help setup system-packages run test dev bench bench-publish clean
+.PHONY: help setup system-packages run test dev docs bench bench-publish clean
 
 help:
 	@echo "make run    - set up, fill the inbox with the demo province if empty, run the pipeline once"
 	@echo "make test   - set up and run the test suite"
 	@echo "make dev    - Dagster UI + daemon (schedule and inbox sensor) on http://localhost:3000"
+	@echo "make docs   - build the dbt docs and serve them with the GX Data Docs on http://localhost:$(DOCS_PORT), offline"
 	@echo "make bench  - time the pipeline stages on the demo province"
 	@echo "make bench-publish - time the publish step with every output, demo and 20 synthetic provinces"
 
@@ -53,6 +54,13 @@ test: setup system-packages
 
 dev: setup
 	$(BIN)/dagster dev -w workspace.yaml
+
+# dbt's one-page static docs (`dbt docs generate --static`) and the Data Docs the runs render, served
+# from this machine only; the Dagster check metadata links to Data Docs pages at this port.
+DOCS_PORT ?= 8090
+
+docs: setup
+	$(BIN)/python -m orchestration.quality.docs_site --port $(DOCS_PORT)
 
 bench: setup
 	$(BIN)/python bench/pipeline_stages.py

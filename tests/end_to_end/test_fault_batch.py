@@ -185,7 +185,7 @@ def test_a_file_named_for_another_unit_is_quarantined(fault_run):
     _, _, marts, _ = fault_run
     assert marts["statuses"][NAMED_FOR_OTHER] == "quarantined"
     # Both units are told: the content's unit at its code cell, the name's unit about the file.
-    assert sorted(units_told(marts, NAMED_FOR_OTHER), key=str) == [
+    assert sorted(units_told(marts, NAMED_FOR_OTHER), key=lambda finding: finding[-1]) == [
         ("ING_FILE_NAME_UNIT_MISMATCH", "error", None, None, "QN-TYT-DONGMAI"),
         ("ING_FILE_NAME_UNIT_MISMATCH", "error", SHEET, "B3", "QN-TYT-TIENAN"),
     ]
