@@ -186,17 +186,15 @@ def _file_name_unit(
     name_unit = unit_named_by(file_name, registry)
     if name_unit is None:
         return mismatch, []
-    return mismatch, [replace(
-            finding(
-                "ING_FILE_NAME_UNIT_MISMATCH", "error", file_name,
-                f"tệp mang tên đơn vị của quý đơn vị ('{name_unit}') nhưng mã đơn vị trong tệp là "
-                f"'{code.value}'; tệp không được nhận cho đơn vị nào.",
-                f"the file carries your unit's name ('{name_unit}') but the unit code in it is '{code.value}'; "
-                "the file is held for both units.",
-                fix_vi, fix_en,
-            ),
-            org_unit_code=name_unit,
-        )]
+    told = finding(
+        "ING_FILE_NAME_UNIT_MISMATCH", "error", file_name,
+        f"tệp mang tên đơn vị của quý đơn vị ('{name_unit}') nhưng mã đơn vị trong tệp là '{code.value}'; "
+        "tệp không được nhận cho đơn vị nào.",
+        f"the file carries your unit's name ('{name_unit}') but the unit code in it is '{code.value}'; "
+        "the file is held for both units.",
+        fix_vi, fix_en,
+    )
+    return mismatch, [replace(told, org_unit_code=name_unit)]
 
 
 def _period_problems(

@@ -64,12 +64,13 @@ def make_offline(site_dir: Path, pages: Iterable[Path], warnings_only: Iterable[
     if not vendor.is_dir():
         shutil.copytree(ASSETS_DIR, vendor, dirs_exist_ok=True)
     warned = set(warnings_only)
-    for page in {*pages, site_dir / "index.html"}:
+    index = site_dir / "index.html"
+    for page in [*(set(pages) - {index}), index]:  # the index last: its rows read the pages' status
         if page.is_file():
             text = _localise(page.read_text(encoding="utf-8"), os.path.relpath(site_dir, page.parent))
             if page in warned:
                 text = text.replace(_FAILED_STATUS, _WARNING_STATUS)
-            if page.name == "index.html" and page.parent == site_dir:
+            if page == index:
                 text = _index_rows(text, site_dir)
             page.write_text(text, encoding="utf-8")
 
