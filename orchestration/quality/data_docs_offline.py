@@ -29,7 +29,7 @@ GX_PREFIX = "gx"  # the Data Docs' folder on that address
 VENDOR_DIR = Path("static") / "vendor"  # inside the site
 WARNINGS_ONLY = "Chỉ có cảnh báo / Warnings only"
 
-# What GX loads from outside -> the bundled file (relative to VENDOR_DIR), or None: not needed.
+# The file names GX loads from CDNs -> the bundled copy (under VENDOR_DIR); _DROPPED ones are not loaded.
 _CDN = "|".join(map(re.escape, ("https://unpkg.com/", "https://cdnjs.cloudflare.com/", "https://cdn.jsdelivr.net/",
                                  "https://maxcdn.bootstrapcdn.com/", "https://stackpath.bootstrapcdn.com/",
                                  "https://code.jquery.com/")))
@@ -60,9 +60,7 @@ _ROW_LINK = re.compile(r"'_table_row_link_path': '([^']+)'")
 def make_offline(site_dir: Path, pages: Iterable[Path], warnings_only: Iterable[Path] = ()) -> None:
     """Rewrites `pages` (just rendered) and the index, which GX renders anew each time; `warnings_only`
     are the pages among them whose suite failed on warnings alone."""
-    vendor = site_dir / VENDOR_DIR
-    if not vendor.is_dir():
-        shutil.copytree(ASSETS_DIR, vendor, dirs_exist_ok=True)
+    shutil.copytree(ASSETS_DIR, site_dir / VENDOR_DIR, dirs_exist_ok=True)  # 13 files: kept current, cheaply
     warned = set(warnings_only)
     index = site_dir / "index.html"
     for page in [*(set(pages) - {index}), index]:  # the index last: its rows read the pages' status
