@@ -13,7 +13,7 @@ DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -n
 export UV_COMPILE_BYTECODE := 1
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: help setup system-packages run test dev dashboard dashboard-export bench bench-publish bench-national clean
+.PHONY: help setup system-packages run test dev docs dashboard dashboard-export bench bench-publish bench-national clean
 
 help:
 	@echo "make run    - set up, fill the inbox with the demo province if empty, run the pipeline once"
@@ -21,6 +21,7 @@ help:
 	@echo "make dev    - Dagster UI + daemon (schedule and inbox sensor) on http://localhost:3000"
 	@echo "make dashboard - Superset with the department's dashboards on http://localhost:8088 (DASHBOARD_PORT)"
 	@echo "make dashboard-export - write the dashboards, charts and datasets back to dashboards/bundle/"
+	@echo "make docs   - build the dbt docs and serve them with the GX Data Docs on http://localhost:$(DOCS_PORT), offline"
 	@echo "make bench  - time the pipeline stages on the demo province"
 	@echo "make bench-publish - time the publish step with every output, demo and 20 synthetic provinces"
 	@echo "make bench-national PROVINCES=K - full build, one new, one corrected, nothing new for K provinces"
@@ -63,6 +64,13 @@ dashboard: setup
 
 dashboard-export: setup
 	$(BIN)/python -m dashboards.launcher export
+
+# dbt's one-page static docs (`dbt docs generate --static`) and the Data Docs the runs render, served
+# from this machine only; the Dagster check metadata links to Data Docs pages at this port.
+DOCS_PORT ?= 8090
+
+docs: setup
+	$(BIN)/python -m orchestration.quality.docs_site --port $(DOCS_PORT)
 
 bench: setup
 	$(BIN)/python bench/pipeline_stages.py

@@ -27,6 +27,8 @@ class Finding:
     sheet_name: str | None = None
     cell_ref: str | None = None
     value_text: str | None = None
+    # Whom to tell when not the file's unit: the unit a mismatched file name names.
+    org_unit_code: str | None = None
 
     @classmethod
     def from_rejection(cls, rejection: FileRejection) -> Finding:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -64,9 +64,10 @@ class CheckedSubmission:
 def check_submission(parsed: ParsedSubmission, registry: Registry, today: date, file_name: str) -> CheckedSubmission:
     unit = registry.org_units.get(parsed.unit_code.value)
     period, period_problem = _read_period(parsed, file_name)
+    name_mismatch, told_to_named_unit = _file_name_unit(parsed, registry, file_name)
     file_problems = [
         p for p in (_unknown_unit(parsed, unit, file_name), *_conflicting_units(parsed, file_name),
-                    _file_name_unit(parsed, registry, file_name), period_problem)
+                    name_mismatch, period_problem)
         if p is not None
     ]
     if period is not None:
@@ -87,7 +88,7 @@ def check_submission(parsed: ParsedSubmission, registry: Registry, today: date, 
     return CheckedSubmission(
         period=period,
         rejection=rejection,
-        findings=tuple(Finding.from_rejection(p) for p in file_problems) + tuple(value_findings),
+        findings=(*(Finding.from_rejection(p) for p in file_problems), *told_to_named_unit, *value_findings),
         values=() if rejection is not None else tuple(kept),
         values_read=read,
         values_rejected=rejected,
@@ -147,29 +148,58 @@ def _conflicting_units(parsed: ParsedSubmission, file_name: str) -> list[FileRej
 _NAME_TOKENS = re.compile(r"[\s_.,()\[\]]+")
 
 
-def _file_name_unit(parsed: ParsedSubmission, registry: Registry, file_name: str) -> FileRejection | None:
-    """A file named for one registered unit (`QN-TTYT-HL_202503.xlsx`) holding another unit's code
-    is a mix-up of one of the two; which one cannot be told. Areas (`QN`) are left out: a clerk's
-    own name (`BaoCao_QN_T03.xlsx`) often names the province. A name naming no unit says nothing."""
+def units_named_by(file_name: str, registry: Registry) -> set[str]:
+    """The registered units a file name names (`QN-TTYT-HL_202503.xlsx`). Areas (`QN`) are left
+    out: a clerk's own name (`BaoCao_QN_T03.xlsx`) often names the province."""
     stem = os.path.splitext(file_name)[0].upper()
-    named = {
+    return {
         token for token in _NAME_TOKENS.split(stem)
         if token in registry.org_units and registry.org_units[token].unit_type not in AREA_UNIT_TYPES
     }
+
+
+def unit_named_by(file_name: str, registry: Registry) -> str | None:
+    """The one unit a file name names; None when it names none or several, since picking one of
+    several would be a guess."""
+    named = units_named_by(file_name, registry)
+    return next(iter(named)) if len(named) == 1 else None
+
+
+def _file_name_unit(
+    parsed: ParsedSubmission, registry: Registry, file_name: str
+) -> tuple[FileRejection | None, list[Finding]]:
+    """A file named for one registered unit holding another unit's code is a mix-up of one of the
+    two; which one cannot be told, so the file is held and both units are told: the code's unit at
+    the code cell, the name's unit about the file (it may be the one whose report went astray). A
+    name naming no unit says nothing."""
+    named = units_named_by(file_name, registry)
     code = parsed.unit_code
     if not named or code.value in named:
-        return None
+        return None, []
     names = ", ".join(sorted(named))
-    return reject(
+    fix_vi = "sửa mã đơn vị trong tệp hoặc đổi tên tệp cho khớp rồi gửi lại."
+    fix_en = "correct the unit code in the file or rename the file so they match, then send it again."
+    mismatch = reject(
         "ING_FILE_NAME_UNIT_MISMATCH", file_name,
         f"tên tệp ghi đơn vị '{names}' nhưng mã đơn vị trong tệp là '{code.value}'; không biết tệp là của "
         "đơn vị nào nên tệp không được nhận.",
         f"the file name names unit '{names}' but the unit code in the file is '{code.value}'; whose report "
         "this is cannot be told, so the file is held.",
-        "sửa mã đơn vị trong tệp hoặc đổi tên tệp cho khớp rồi gửi lại.",
-        "correct the unit code in the file or rename the file so they match, then send it again.",
+        fix_vi, fix_en,
         sheet_name=code.sheet_name, cell_ref=code.cell_ref, value_text=code.value,
     )
+    name_unit = unit_named_by(file_name, registry)
+    if name_unit is None:
+        return mismatch, []
+    told = finding(
+        "ING_FILE_NAME_UNIT_MISMATCH", "error", file_name,
+        f"tệp mang tên đơn vị của quý đơn vị ('{name_unit}') nhưng mã đơn vị trong tệp là '{code.value}'; "
+        "tệp không được nhận cho đơn vị nào.",
+        f"the file carries your unit's name ('{name_unit}') but the unit code in it is '{code.value}'; "
+        "the file is held for both units.",
+        fix_vi, fix_en,
+    )
+    return mismatch, [replace(told, org_unit_code=name_unit)]
 
 
 def _period_problems(

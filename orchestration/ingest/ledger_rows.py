@@ -3,7 +3,7 @@
 
 Kept apart from the intake's control flow so that what a ledger row holds can be read in one place:
 a duplicate copies its original's identity, a quarantined file keeps whatever identity could be
-read, every finding carries the unit and period of its file.
+read, every finding carries the unit and period of its file (or the unit it is addressed to).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def ledger_rows(
             continue
         outcome = receipt.outcomes[arrival.inbox_path]
         submissions.append(base | outcome_columns(outcome))
-        unit_code = outcome.declared.get("unit_code")
+        unit_code = outcome.unit_code
         values += [value_row(submission_id, outcome.period_code, v) for v in outcome.values]
         parts += [part_row(submission_id, outcome.period_code, p) for p in outcome.parts]
         findings += [finding_row(submission_id, unit_code, outcome.period_code, arrival.file_name, f)
@@ -74,7 +74,7 @@ def outcome_columns(outcome: FileOutcome) -> dict[str, Any]:
     declared, rejection = outcome.declared, outcome.rejection
     return {
         "intake_status": outcome.intake_status,
-        "org_unit_code": declared.get("unit_code"),
+        "org_unit_code": outcome.unit_code,
         "period_code": outcome.period_code,
         "period_text": declared.get("period"),
         "declared_unit_name": declared.get("unit_name"),
@@ -101,7 +101,7 @@ def duplicate_columns(
         outcome = outcomes[original.inbox_path]
         original_id, original_name = ids[original.inbox_path], original.file_name
         unit_code, period_code, period_text = (
-            outcome.declared.get("unit_code"), outcome.period_code, outcome.declared.get("period"))
+            outcome.unit_code, outcome.period_code, outcome.declared.get("period"))
     return {
         "intake_status": "duplicate",
         "duplicate_of_submission_id": original_id,
@@ -138,7 +138,7 @@ def finding_row(
 ) -> dict[str, Any]:
     return {
         "submission_id": submission_id,
-        "org_unit_code": unit_code,
+        "org_unit_code": finding.org_unit_code or unit_code,
         "period_code": period_code,
         "indicator_code": finding.indicator_code,
         "rule_code": finding.rule_code,

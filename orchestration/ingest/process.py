@@ -13,7 +13,7 @@ from typing import Mapping, NamedTuple
 
 from orchestration.ingest.findings import Finding
 from orchestration.ingest.disaggregation_checks import AcceptedPart
-from orchestration.ingest.identity_checks import AcceptedValue, check_submission
+from orchestration.ingest.identity_checks import AcceptedValue, check_submission, unit_named_by
 from orchestration.ingest.submission_parser import declared_identity, find_header, parse_submission
 from orchestration.lib.periods import PeriodError, parse_period
 from orchestration.lib.registry import Registry
@@ -46,16 +46,23 @@ class FileOutcome:
     values_rejected: int = 0
     parts: tuple[AcceptedPart, ...] = ()  # disaggregations loaded
     notes: tuple[RowNote, ...] = ()  # rows with a Ghi chú or marked not applicable
+    # Whose file it is: the code read in it or, when none could be read, the one registered unit its
+    # name names, so a file refused unread still reaches the unit that sent it. Nothing else is
+    # taken from the name, and a name naming several units names none.
+    unit_code: str | None = None
 
     @property
     def intake_status(self) -> str:
         return "quarantined" if self.rejection is not None else "accepted"
 
 
-def _rejected(rejection: FileRejection, declared: Mapping[str, str] | None = None) -> FileOutcome:
-    """The ledger still shows whose file it is when the identity could be read."""
+def _rejected(
+    rejection: FileRejection, named_unit: str | None, declared: Mapping[str, str] | None = None
+) -> FileOutcome:
+    """The ledger still shows whose file it is when the identity could be read, or its name tells."""
     declared = declared or {}
-    return FileOutcome(rejection, (Finding.from_rejection(rejection),), (), declared, _period_code(declared.get("period")))
+    return FileOutcome(rejection, (Finding.from_rejection(rejection),), (), declared,
+                       _period_code(declared.get("period")), unit_code=declared.get("unit_code") or named_unit)
 
 
 def _period_code(period_text: str | None) -> str | None:
@@ -67,7 +74,7 @@ def _period_code(period_text: str | None) -> str | None:
         return None
 
 
-def _unreadable(file_name: str, error: BaseException) -> FileOutcome:
+def _unreadable(file_name: str, named_unit: str | None, error: BaseException) -> FileOutcome:
     return _rejected(
         reject(
             "ING_UNREADABLE", file_name,
@@ -75,7 +82,8 @@ def _unreadable(file_name: str, error: BaseException) -> FileOutcome:
             f"unexpected error while reading the file ({type(error).__name__}: {error}).",
             "lưu lại tệp bằng Excel dưới dạng .xlsx rồi gửi lại; nếu vẫn lỗi, báo cho Sở Y tế.",
             "save the file again in Excel as .xlsx and send it again; if it still fails, tell the health department.",
-        )
+        ),
+        named_unit,
     )
 
 
@@ -84,19 +92,20 @@ def process_file(
     limits: IntakeLimits = IntakeLimits(),
 ) -> FileOutcome:
     """`content`: the archived bytes; None only for a file above the size limit, refused unread."""
+    named_unit = unit_named_by(file_name, registry)
     try:
         workbook = read_received_workbook(file_name, size_bytes, content, limits)
         if isinstance(workbook, FileRejection):
-            return _rejected(workbook)
+            return _rejected(workbook, named_unit)
         parsed = parse_submission(workbook.sheets, file_name, registry.disaggregation_headers)
         if isinstance(parsed, FileRejection):
             identity = declared_identity(workbook.sheets, find_header(workbook.sheets))
-            return _rejected(parsed, {name: field.value for name, field in identity.items()})
+            return _rejected(parsed, named_unit, {name: field.value for name, field in identity.items()})
         checked = check_submission(parsed, registry, today, file_name)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:  # noqa: BLE001 - a panic in the native reader is a BaseException
-        return _unreadable(file_name, error)
+        return _unreadable(file_name, named_unit, error)
     declared = {"unit_code": parsed.unit_code, "period": parsed.period, "unit_name": parsed.unit_name,
                 "report_date": parsed.report_date, "preparer": parsed.preparer}
     return FileOutcome(
@@ -114,4 +123,5 @@ def process_file(
                     row.note, row.number.status == "not_applicable")
             for row in parsed.rows if row.note is not None or row.number.status == "not_applicable"
         ),
+        unit_code=parsed.unit_code.value,
     )

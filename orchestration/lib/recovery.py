@@ -4,14 +4,14 @@ Runs at the start of every run, with the run lock held (`orchestration/lib/run_l
 other run is alive and everything unfinished here belongs to a dead one. Each removal is returned
 as a line for the run's log. Removed, and only these:
 
-- the publication's staged files (`publish/publisher.py`): `.<published>.<publication id>.tmp`, its
-  DuckDB `.wal`, and `.<stem>.previous.<publication id>.tmp`;
-- the exports' staged folders and links (`publish/exports_folder.py`): `.current.<id>.tmp`, and
+- the publication's staged files (named in `lib/publication_names.py`, written by
+  `publish/publisher.py`): the staged published file, its DuckDB `.wal`, the staged rollback copy;
+- the exports' staged folders and links (`publish/exports_folder.py`): a staged `current` link, and
   publication folders other than the one `current` points at and the one before it (newer ones were
   never switched to; older ones a switch would have pruned);
 - archive leftovers (`lib/workbook/archive.py`): `.incoming-*` temporary files, and packs no ledger
-  row points to that are empty, unfinished (no zip directory: the crash came mid-pack; their files
-  are still in the inbox), or hold only files the ledger has archived elsewhere. An unreferenced
+  row points to that are empty, unfinished (no zip directory of their own: the crash came mid-pack;
+  their files are still in the inbox), or hold only files the ledger has archived elsewhere. An unreferenced
   pack holding a file the ledger lacks is kept and reported: the archive is evidence, and a
   rebuilt ledger must not cost it.
 
@@ -32,11 +32,12 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.publication_names import CURRENT, PUBLICATION_ID, is_staged_current_link, is_staged_database
 from orchestration.lib.settings import WarehousePaths
+from orchestration.lib.workbook.archive import INCOMING_PREFIX, PACK_SUFFIX, PACKS_FOLDER
 
-PUBLICATION_ID = r"\d{8}T\d{6}Z-[0-9a-f]{8}"
-_PACK_SUFFIX = ".zip/"
 _LOCKED = re.compile(r"Could not set lock on file .*?(?:PID (\d+))", re.DOTALL)
+_HASH_MEMBER = re.compile(r"[0-9a-f]{64}(\.[a-z0-9]{1,10})?")  # archive.member_name
 BUILD_DB_WAIT_SECONDS = 15.0  # a dbt killed with its run needs milliseconds to let go of the file
 
 
@@ -69,29 +70,25 @@ def recover(paths: WarehousePaths) -> list[str]:
 
 
 def publication_leftovers(published_db: Path) -> list[Leftover]:
-    staged = re.compile(
-        rf"\.{re.escape(published_db.name)}\.{PUBLICATION_ID}\.tmp(\.wal)?"
-        rf"|\.{re.escape(published_db.stem)}\.previous\.{PUBLICATION_ID}\.tmp"
-    )
     folder = published_db.parent
     if not folder.is_dir():
         return []
     return [Leftover(entry, "unfinished publication file") for entry in sorted(folder.iterdir())
-            if staged.fullmatch(entry.name)]
+            if is_staged_database(published_db, entry.name)]
 
 
 def exports_leftovers(exports_dir: Path) -> list[Leftover]:
     if not exports_dir.is_dir():
         return []
-    link = exports_dir / "current"
+    link = exports_dir / CURRENT
     current = os.readlink(link) if link.is_symlink() else None
-    folders = sorted(e.name for e in exports_dir.iterdir() if re.fullmatch(PUBLICATION_ID, e.name) and not e.is_symlink())
+    folders = sorted(e.name for e in exports_dir.iterdir() if PUBLICATION_ID.fullmatch(e.name) and not e.is_symlink())
     older = [name for name in folders if current is not None and name < current]
     keep = {current, older[-1] if older else None}
     leftovers = [Leftover(exports_dir / name, "exports folder never switched to, or past pruning")
                  for name in folders if name not in keep]
     leftovers += [Leftover(entry, "unfinished link switch") for entry in sorted(exports_dir.iterdir())
-                  if re.fullmatch(rf"\.current\.{PUBLICATION_ID}\.tmp", entry.name)]
+                  if is_staged_current_link(exports_dir, entry.name)]
     return leftovers
 
 
@@ -103,10 +100,10 @@ def orphaned_wal(build_db: Path) -> list[Leftover]:
 
 
 def archive_leftovers(paths: WarehousePaths) -> list[Leftover]:
-    packs = paths.archive_dir / "packs"
+    packs = paths.archive_dir / PACKS_FOLDER
     if not packs.is_dir():
         return []
-    leftovers = [Leftover(path, "unfinished archive copy") for path in sorted(packs.rglob(".incoming-*"))]
+    leftovers = [Leftover(path, "unfinished archive copy") for path in sorted(packs.rglob(f"{INCOMING_PREFIX}*"))]
     ledger = read_ledger(paths.build_db)
     for pack in sorted(packs.rglob("*.zip")):
         if pack.stat().st_size == 0:
@@ -143,7 +140,7 @@ def read_ledger(build_db: Path) -> Ledger | None:
         packs: set[str] = set()
         for (table,) in columns:
             for (archive_path,) in connection.execute(f'select distinct archive_path from raw."{table}"').fetchall():
-                pack, separator, _ = (archive_path or "").partition(_PACK_SUFFIX)
+                pack, separator, _ = (archive_path or "").partition(PACK_SUFFIX)
                 if separator:
                     packs.add(f"{pack}.zip")
         hashes = {h for (h,) in connection.execute("select distinct content_hash from raw.submissions").fetchall()}
@@ -178,12 +175,21 @@ def _command(pid: str) -> str:
 
 
 def _members(pack: Path) -> set[str] | None:
-    """The content hashes a complete pack holds (members are `<sha256>.<ext>`); None if unfinished."""
+    """The content hashes a complete pack holds (members are `<sha256>.<ext>`); None if unfinished.
+
+    A pack killed mid-write has no directory of its own, but its last member is often a whole
+    workbook, itself a zip stored as is: `zipfile` then finds that workbook's directory at the end
+    of the file and reads it as the pack's, as it would a self-extracting archive. A real pack starts
+    its first member at byte 0 and names every member by its hash; anything else is unfinished."""
     try:
         with zipfile.ZipFile(pack) as opened:
-            return {name.split(".", 1)[0] for name in opened.namelist()}
+            infos = opened.infolist()
     except zipfile.BadZipFile:
         return None
+    names = [info.filename for info in infos]
+    if infos and (min(info.header_offset for info in infos) != 0 or not all(map(_HASH_MEMBER.fullmatch, names))):
+        return None
+    return {name.split(".", 1)[0] for name in names}
 
 
 def _remove(path: Path) -> None:

@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from orchestration.lib.publication_names import CURRENT, PUBLICATION_ID, staged_current_link
 from orchestration.publish.publisher import fsync_directory, sha256_of
 
-CURRENT = "current"
 MANIFEST = "manifest.json"
-# Folder names `new_publication_id` makes; nothing else in exports_dir is ever pruned.
-PUBLICATION_FOLDER = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{8}")
 
 
 def stage_exports_folder(exports_dir: Path, publication_id: str) -> Path:
@@ -60,7 +57,7 @@ def switch_exports_folder(exports_dir: Path, folder: Path) -> Path | None:
     previous = current_exports_folder(exports_dir)
     _fsync_tree(folder)
     # Relative, so the exports folder still works when mounted elsewhere (a Samba share, a backup).
-    temporary = exports_dir / f".{CURRENT}.{folder.name}.tmp"
+    temporary = staged_current_link(exports_dir, folder.name)
     temporary.unlink(missing_ok=True)
     os.symlink(folder.name, temporary)
     try:
@@ -70,8 +67,8 @@ def switch_exports_folder(exports_dir: Path, folder: Path) -> Path | None:
         raise
     fsync_directory(exports_dir)
     keep = {folder.name} | ({previous.name} if previous is not None else set())
-    for entry in exports_dir.iterdir():
-        if PUBLICATION_FOLDER.fullmatch(entry.name) and entry.name not in keep and not entry.is_symlink():
+    for entry in exports_dir.iterdir():  # publication folders only: nothing else here is ever pruned
+        if PUBLICATION_ID.fullmatch(entry.name) and entry.name not in keep and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
     return previous
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +27,9 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib.marts import MARTS_SCHEMA
+from orchestration.lib.publication_names import (
+    new_publication_id, previous_database, staged_database, staged_previous_database,
+)
 
 META_SCHEMA = "meta"
 
@@ -78,11 +80,11 @@ class StagedWarehouse:
 
     def switch(self, keep_previous: bool = True) -> PublishResult:
         """Readers opening the published path from now on get this file; those with it open keep theirs."""
-        previous_staging = self.published_db.with_name(f".{self.published_db.stem}.previous.{self.publication_id}.tmp")
+        previous_staging = staged_previous_database(self.published_db, self.publication_id)
         try:
             previous = None
             if keep_previous and self.published_db.exists():
-                previous = self.published_db.with_name(f"{self.published_db.stem}.previous{self.published_db.suffix}")
+                previous = previous_database(self.published_db)
                 _link_or_copy(self.published_db, previous_staging)
                 os.replace(previous_staging, previous)
             # A leftover write-ahead log belongs to the file being replaced; DuckDB would try to replay
@@ -112,11 +114,6 @@ class StagedWarehouse:
             leftover.unlink(missing_ok=True)
 
 
-def new_publication_id(published_at: datetime) -> str:
-    """Sorts by time (the exports folders are named by it) and is unique even within one second."""
-    return f"{published_at:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:8]}"
-
-
 def stage_warehouse(
     build_db: Path,
     published_db: Path,
@@ -130,7 +127,7 @@ def stage_warehouse(
     published_db.parent.mkdir(parents=True, exist_ok=True)
     published_at = published_at or datetime.now(UTC).replace(tzinfo=None)
     publication_id = publication_id or new_publication_id(published_at)
-    staging = published_db.with_name(f".{published_db.name}.{publication_id}.tmp")
+    staging = staged_database(published_db, publication_id)
     try:
         row_counts, duckdb_version, storage_version = _write_snapshot(
             build_db, staging, marts, run_id, published_at, publication_id

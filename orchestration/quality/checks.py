@@ -152,9 +152,17 @@ def _summary_table(validation: "SuiteValidation") -> str:
         examples = json.dumps(list(outcome.unexpected_examples), ensure_ascii=False) if outcome.unexpected_examples else ""
         unexpected = outcome.error or ("" if outcome.unexpected_count is None else str(outcome.unexpected_count))
         rows.append(
-            f"| `{outcome.label}` | {'✅' if outcome.success else '❌'} | {markdown_cell(unexpected)} | {markdown_cell(examples)} |"
+            f"| `{outcome.label}` | {status_mark(outcome.success)} | {markdown_cell(unexpected)} | {markdown_cell(examples)} |"
         )
     return "\n".join(rows)
+
+
+def status_mark(success: bool, severity: str = "error") -> str:
+    """Words, not ✅/❌: emoji show as empty boxes on a server without an emoji font. A warning
+    that fired is not a failure: it asks a person to look."""
+    if success:
+        return "đạt / pass"
+    return "cảnh báo / warning" if severity == "warning" else "**KHÔNG ĐẠT / FAIL**"
 
 
 def markdown_cell(text: str) -> str:

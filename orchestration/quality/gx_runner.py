@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import great_expectations as gx
 import pandas as pd
@@ -32,6 +34,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 )
 
 from orchestration.lib.settings import EXPECTATIONS_DIR
+from orchestration.quality.data_docs_offline import DOCS_SITE_DIR, make_offline, served_url
 from orchestration.quality.gx_project import DOCS_SITE_NAME, UNEXPECTED_EXAMPLE_LIMIT
 from orchestration.quality.gx_retention import prune_run_history
 from orchestration.quality.suites import expectation_label
@@ -92,6 +95,7 @@ class ValidationSession:
         self._result_format = dict(result_format)
         self._run_id = RunIdentifier(run_time=datetime.now(UTC))
         self._stored: list[ValidationResultIdentifier] = []
+        self._warnings_only: set[str] = set()  # suites whose every failure is a warning
 
     def validate(
         self, suite_name: str, frame: pd.DataFrame, parameters: Mapping[str, Any] | None = None
@@ -108,18 +112,26 @@ class ValidationSession:
         self._stored.append(
             ValidationResultIdentifier(ExpectationSuiteIdentifier(suite_name), self._run_id, suite_result.batch_id)
         )
+        failed = [result for result in suite_result.results if not result.success]
+        if failed and all(str(result.expectation_config.severity.value) == "warning" for result in failed):
+            self._warnings_only.add(suite_name)
         return summarise_validation(suite_name, len(frame), suite_result, None)
 
     def with_data_docs(self, validations: list[SuiteValidation]) -> list[SuiteValidation]:
-        """Renders this session's results and the site index once; each validation gets its page's URL.
+        """Renders this session's results and the site index once, made to work offline; each
+        validation gets its page's address where `make docs` serves the site (a `file://` path
+        would name a file on whichever machine ran, not one the reader's browser can open).
         Runs beyond the retained history are removed first, so the index lists only what is kept."""
         prune_run_history(Path(self._context.root_directory), DOCS_SITE_NAME)
         self._context.build_data_docs(site_names=[DOCS_SITE_NAME], resource_identifiers=self._stored)
-        urls = {}
+        site_dir = Path(self._context.root_directory) / DOCS_SITE_DIR
+        pages: dict[str, Path] = {}
         for identifier in self._stored:
             sites = self._context.get_docs_sites_urls(resource_identifier=identifier, site_name=DOCS_SITE_NAME)
-            if sites:
-                urls[identifier.expectation_suite_identifier.name] = sites[0]["site_url"]
+            if sites and sites[0]["site_url"]:
+                pages[identifier.expectation_suite_identifier.name] = Path(url2pathname(urlparse(sites[0]["site_url"]).path))
+        make_offline(site_dir, pages.values(), [page for name, page in pages.items() if name in self._warnings_only])
+        urls = {name: served_url(page.relative_to(site_dir)) for name, page in pages.items()}
         return [replace(validation, data_docs_url=urls.get(validation.suite_name)) for validation in validations]
 
 

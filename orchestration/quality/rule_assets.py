@@ -18,7 +18,7 @@ from dagster_dbt import get_asset_key_for_model
 from orchestration.lib.reference import load_registry
 from orchestration.lib.resources import ClockResource, WarehousePathsResource
 from orchestration.lib.settings import EXPECTATIONS_DIR
-from orchestration.quality.checks import markdown_cell
+from orchestration.quality.checks import markdown_cell, status_mark
 from orchestration.quality.indicator_rules import load_indicator_rules
 from orchestration.quality.rule_catalogue import FAMILIES, FAMILY_TITLES, RULES, Family, rules_of
 from orchestration.quality.rule_store import RULE_INPUT_MODELS, read_rule_frames, write_rule_results
@@ -115,7 +115,7 @@ def family_check_result(family: Family, validation: "SuiteValidation", findings:
             "examples": examples,
             "checks": rule.checks_en,
         })
-        rows.append(f"| `{rule.code}` | {rule.severity} | {'✅' if outcome.success else '❌'} | {count} | "
+        rows.append(f"| `{rule.code}` | {rule.severity} | {status_mark(outcome.success, rule.severity)} | {count} | "
                     f"{markdown_cell('; '.join(examples))} |")
     metadata["summary"] = dg.MetadataValue.md("\n".join(rows))
     if validation.data_docs_url:

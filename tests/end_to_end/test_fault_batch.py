@@ -125,6 +125,10 @@ def findings_on(marts, file_name: str) -> list[tuple]:
     return [finding[1:5] for finding in marts["findings"] if finding[0] == file_name]
 
 
+def units_told(marts, file_name: str) -> list[tuple]:
+    return [finding[1:] for finding in marts["findings"] if finding[0] == file_name]
+
+
 def published_indicators(marts, file_name: str) -> set[str]:
     return {indicator for name, indicator in marts["values"] if name == file_name}
 
@@ -180,7 +184,11 @@ def test_two_identity_blocks_naming_different_units_quarantine_the_file(fault_ru
 def test_a_file_named_for_another_unit_is_quarantined(fault_run):
     _, _, marts, _ = fault_run
     assert marts["statuses"][NAMED_FOR_OTHER] == "quarantined"
-    assert findings_on(marts, NAMED_FOR_OTHER) == [("ING_FILE_NAME_UNIT_MISMATCH", "error", SHEET, "B3")]
+    # Both units are told: the content's unit at its code cell, the name's unit about the file.
+    assert sorted(units_told(marts, NAMED_FOR_OTHER), key=lambda finding: finding[-1]) == [
+        ("ING_FILE_NAME_UNIT_MISMATCH", "error", None, None, "QN-TYT-DONGMAI"),
+        ("ING_FILE_NAME_UNIT_MISMATCH", "error", SHEET, "B3", "QN-TYT-TIENAN"),
+    ]
     assert published_indicators(marts, NAMED_FOR_OTHER) == set()
 
 
@@ -198,8 +206,10 @@ def test_a_strict_ooxml_workbook_is_read_and_its_unit_gets_feedback(fault_run):
 def test_a_workbook_named_csv_is_quarantined_as_a_workbook_not_as_bad_text(fault_run):
     _, _, marts, _ = fault_run
     assert marts["statuses"][CSV_WORKBOOK] == "quarantined"
-    # A file-level finding: the file is refused before any sheet or cell is read.
-    assert findings_on(marts, CSV_WORKBOOK) == [("ING_WORKBOOK_NAMED_CSV", "error", None, None)]
+    # A file-level finding: the file is refused before any sheet or cell is read, so its unit is
+    # the one its name names.
+    assert units_told(marts, CSV_WORKBOOK) == [("ING_WORKBOOK_NAMED_CSV", "error", None, None, "QN-TYT-DAIBINH")]
+    assert marts["units"][CSV_WORKBOOK] == "QN-TYT-DAIBINH"
 
 
 def test_a_file_still_being_written_is_left_in_the_inbox_for_the_next_run_and_the_run_says_so(fault_run):
@@ -218,14 +228,13 @@ def feedback_units(settings) -> set[str]:
 def test_every_unit_with_a_finding_got_its_feedback_and_no_other_unit_did(fault_run):
     _, settings, marts, _ = fault_run
     units_with_findings = {finding[5] for finding in marts["findings"]} - {None}
-    # The file named for QN-TYT-DONGMAI holds QN-TYT-TIENAN's code: the content's unit is told.
+    # The file named for QN-TYT-DONGMAI holds QN-TYT-TIENAN's code: both units are told. The
+    # workbook named `.csv` is refused unread: QN-TYT-DAIBINH, whose code names it, is told.
     assert units_with_findings == {"QN-TYT-GIENGDAY", "QN-TYT-MAOKHE", "QN-TYT-DUCCHINH", "QN-TYT-BINHKHE",
-                                   "QN-TYT-TIENAN", "QN-TYT-DAMHA"}
+                                   "QN-TYT-TIENAN", "QN-TYT-DONGMAI", "QN-TYT-DAMHA", "QN-TYT-DAIBINH"}
     assert feedback_units(settings) == units_with_findings
 
 
-@pytest.mark.xfail(strict=True, reason="a file refused before its identity is read has no unit, and feedback "
-                                       "goes only to a unit: the unit its name names is not told yet")
 def test_the_unit_named_by_a_file_refused_before_its_identity_is_read_gets_feedback(fault_run):
     _, settings, _, _ = fault_run
     assert "QN-TYT-DAIBINH" in feedback_units(settings)

@@ -53,6 +53,11 @@ def findings_of(connection, file_name: str) -> list[tuple]:
                                  where file_name = '{file_name}' and rule_code <> 'ING_NOT_OBLIGED' order by cell_ref""")
 
 
+def units_told(connection, file_name: str) -> list[tuple]:
+    return query(connection, f"""select org_unit_code, rule_code, sheet_name, cell_ref from raw.ingest_findings
+                                 where file_name = '{file_name}' order by cell_ref nulls last""")
+
+
 def loaded(connection, file_name: str) -> list[tuple]:
     return query(connection, f"""select indicator_code, value from raw.submitted_values v
                                  join raw.submissions s using (submission_id) where s.file_name = '{file_name}'""")
@@ -172,6 +177,33 @@ def test_a_file_named_for_another_registered_unit_is_held(warehouse):
     run(warehouse)
 
     assert status_of(connection) == {GOOD: "accepted", "QN-BVDKT_202503.xlsx": "quarantined"}
-    assert findings_of(connection, "QN-BVDKT_202503.xlsx") == [
-        ("ING_FILE_NAME_UNIT_MISMATCH", "error", SHEET, "B3", "QN-TTYT-HL")]
+    # Both units are told: the code's unit at the code cell, the name's unit about the file.
+    assert units_told(connection, "QN-BVDKT_202503.xlsx") == [
+        ("QN-TTYT-HL", "ING_FILE_NAME_UNIT_MISMATCH", SHEET, "B3"), ("QN-BVDKT", "ING_FILE_NAME_UNIT_MISMATCH", None, None)]
     assert loaded(connection, "QN-BVDKT_202503.xlsx") == []
+
+
+def test_a_file_named_for_several_units_holding_another_code_tells_only_the_code_unit(warehouse):
+    inbox, _, connection = warehouse
+    write_report(inbox / "QN-BVDKT_QN-TYT-HONGHAI_202503.xlsx", unit_code="QN-TTYT-HL", values=[("OPD_VISITS", 950)])
+
+    run(warehouse)
+
+    assert units_told(connection, "QN-BVDKT_QN-TYT-HONGHAI_202503.xlsx") == [
+        ("QN-TTYT-HL", "ING_FILE_NAME_UNIT_MISMATCH", SHEET, "B3")]
+
+
+@pytest.mark.parametrize(
+    ("file_name", "unit"),
+    [("QN-BVDKT_202503.csv", "QN-BVDKT"), ("BaoCao_QN_T03.csv", None), ("QN-BVDKT_QN-TTYT-HL.csv", None)],
+)
+def test_a_file_refused_unread_is_the_unit_its_name_names_when_it_names_exactly_one(warehouse, file_name, unit):
+    """A workbook saved as `.csv` is refused before its identity is read; the area QN is not a unit."""
+    inbox, _, connection = warehouse
+    write_report(inbox / file_name, unit_code="QN-BVDKT")
+
+    run(warehouse)
+
+    assert status_of(connection)[file_name] == "quarantined"
+    assert query(connection, f"select org_unit_code from raw.submissions where file_name = '{file_name}'") == [(unit,)]
+    assert units_told(connection, file_name) == [(unit, "ING_WORKBOOK_NAMED_CSV", None, None)]

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from orchestration.quality.data_docs_offline import DEFAULT_PORT, DOCS_SITE_DIR
 from orchestration.quality.gx_runner import ValidationSession, plain
 from tests.quality.warehouse_fakes import committed_files, dimension_keys, good_marts, write_marts
 
@@ -41,8 +42,9 @@ def test_well_formed_marts_pass_every_expectation_and_refresh_data_docs(tmp_path
         assert validation.success, (name, validation.failures)
         assert validation.row_count == len(frame)
         assert validation.expectations and all(outcome.success for outcome in validation.expectations)
-        docs_page = Path(urlparse(validation.data_docs_url).path)
-        assert docs_page.is_file() and docs_page.is_relative_to(gx_project)
+        assert validation.data_docs_url.startswith(f"http://localhost:{DEFAULT_PORT}/gx/validations/{name}/")
+        docs_page = gx_project / "gx" / DOCS_SITE_DIR / urlparse(validation.data_docs_url).path.removeprefix("/gx/")
+        assert docs_page.is_file()
     assert committed_files(gx_project) == committed_before, "validating must not rewrite the committed context"
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlparse
+
 import pandas as pd
 import pytest
 
@@ -10,7 +13,8 @@ from orchestration.lib.settings import REPO_ROOT
 from orchestration.quality.finding_messages import FINDING_COLUMNS
 from orchestration.quality.indicator_rules import load_indicator_rules
 from orchestration.quality.rule_evaluation import RuleInputs, evaluate_rules
-from orchestration.quality.rule_catalogue import FAMILIES
+from orchestration.quality.data_docs_offline import DOCS_SITE_DIR, WARNINGS_ONLY
+from orchestration.quality.rule_catalogue import FAMILIES, RULES
 from tests.quality.rule_builders import AS_OF, monthly_series, received_frame, received_row, values_frame
 
 REFERENCE_DIR = REPO_ROOT / "sources" / "reference"
@@ -36,7 +40,7 @@ def evaluation(gx_project):
 def test_every_family_reports_with_its_data_docs_page(evaluation):
     assert {outcome.family for outcome in evaluation.outcomes} == set(FAMILIES)
     for outcome in evaluation.outcomes:
-        assert outcome.validation.data_docs_url and outcome.validation.data_docs_url.startswith("file://")
+        assert outcome.validation.data_docs_url and outcome.validation.data_docs_url.startswith("http://localhost:")
         assert list(outcome.findings.columns) == FINDING_COLUMNS
 
 
@@ -92,4 +96,23 @@ def test_each_family_reports_as_a_check_with_examples_even_for_findings_without_
     assert result.metadata["DQ_ABOVE_RANGE"].value["examples"] == [
         f"{UNIT} 202506 OPD_VISITS = 30000000 ({UNIT}_202506.xlsx!BaoCao!E26)"
     ]
-    assert result.metadata["data_docs"].value.startswith("file://")
+    assert result.metadata["data_docs"].value.startswith("http://localhost:")
+    assert "✅" not in result.metadata["summary"].value and "❌" not in result.metadata["summary"].value
+
+
+def test_a_family_failing_on_warnings_alone_reads_as_warnings_in_data_docs_not_as_failed(evaluation, gx_project):
+    from orchestration.quality.rule_assets import family_check_result  # loads the dbt manifest
+
+    warned = [outcome for outcome in evaluation.outcomes if outcome.validation.failures
+              and all(RULES[failure.rule_code].severity == "warning" for failure in outcome.validation.failures)]
+    assert warned, "the June outlier among steady visits is a warning"
+    site = gx_project / "gx" / DOCS_SITE_DIR
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for outcome in warned:
+        page = urlparse(outcome.validation.data_docs_url).path.removeprefix("/gx/")
+        text = (site / page).read_text(encoding="utf-8")
+        assert WARNINGS_ONLY in text and "</i> Failed" not in text
+        row = re.search(rf"'_table_row_link_path': '{re.escape(page)}', '_validation_success_text': '([^']*)'", index)
+        assert row and row[1] == "Warnings only"
+        summary = family_check_result(outcome.family, outcome.validation, outcome.findings).metadata["summary"].value
+        assert "cảnh báo / warning" in summary and "FAIL" not in summary

@@ -9,14 +9,14 @@ entries as (
 final as (
 
     select
-        cast(inbox_path as varchar) as inbox_path,
-        cast(raw_path_hex as varchar) as raw_path_hex,
-        cast(entry_kind as varchar) as entry_kind,
-        cast(status as varchar) as status,
-        cast(reason_code as varchar) as reason_code,
-        cast(reason_vi as varchar) as reason_vi,
-        cast(reason_en as varchar) as reason_en,
-        cast(first_seen_at as timestamp) as first_seen_at
+        inbox_path,
+        raw_path_hex,
+        entry_kind,
+        status,
+        reason_code,
+        reason_vi,
+        reason_en,
+        first_seen_at
     from entries
 
 )

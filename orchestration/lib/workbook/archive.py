@@ -38,7 +38,8 @@ from orchestration.lib.workbook.pack_writer import PackWriter, regular_file_attr
 _CHUNK_BYTES = 1 << 20
 IN_MEMORY_BYTES = 16 << 20  # above the default file-size limit: oversized files are archived too
 PACKS_FOLDER = "packs"
-_PACK_SUFFIX = ".zip/"
+PACK_SUFFIX = ".zip/"  # in an archive path, between the pack and its member
+INCOMING_PREFIX = ".incoming-"  # a pack being streamed, renamed when complete
 _SAFE_EXTENSION = re.compile(r"[a-z0-9]{1,10}")
 _READ_ONLY = 0o444  # evidence: nothing in the pipeline may edit it in place
 # Member timestamps are the pack's: a zip stores local wall-clock time to the even second.
@@ -147,7 +148,7 @@ def read_archived(archive_dir: Path, relative_path: str, limit: int = -1) -> byt
     pack, or a plain file (how archives made before packs, and files put there by hand, are laid
     out). A caller with a size limit reads one byte more than it and so learns the file is larger
     without holding all of it."""
-    pack, separator, member = relative_path.partition(_PACK_SUFFIX)
+    pack, separator, member = relative_path.partition(PACK_SUFFIX)
     if not separator:
         with (archive_dir / relative_path).open("rb") as stored:
             return stored.read(limit)
@@ -172,7 +173,7 @@ def _stream_into_own_pack(
     relative_path = new_pack_path(opened_at)
     destination = archive_dir / relative_path
     destination.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary_name = tempfile.mkstemp(dir=destination.parent, prefix=".incoming-")
+    handle, temporary_name = tempfile.mkstemp(dir=destination.parent, prefix=INCOMING_PREFIX)
     temporary = Path(temporary_name)
     try:
         digest = hashlib.sha256()
