@@ -120,7 +120,10 @@ def main() -> int:
         for event in result.all_events:
             # A run refused by the run lock, or a failed step, says why in its own words.
             if event.is_failure and event.event_specific_data is not None and event.event_specific_data.error:
-                print(event.event_specific_data.error.message.strip(), file=sys.stderr)
+                error = event.event_specific_data.error
+                while error.cause is not None:  # Dagster wraps it (a resource's error in "resource_fn")
+                    error = error.cause
+                print(error.message.strip(), file=sys.stderr)
     print("\n".join(lines + run_summary(result, settings, log_path)))
     return code
 

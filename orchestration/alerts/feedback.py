@@ -85,7 +85,7 @@ def send_unit_feedback(
     archived = archive_paths(connection, (f.submission_id for p in plan.values() for f in p.new_findings))
     names = published.indicator_names
     latest_ends = _latest_period_ends(published)
-    cutoffs = {code: backlog_cutoff(latest_ends.get(code, today)) for code in plan}
+    cutoffs = {code: backlog_cutoff(_latest_end(latest_ends.get(code), p.new_findings, today)) for code, p in plan.items()}
     worded = {code: _worded_recent(p.new_findings, cutoffs[code], names, today) for code, p in plan.items()}
     annotations = _annotate_all(
         [f for findings in worded.values() if not isinstance(findings, Exception) for f in findings],
@@ -157,6 +157,21 @@ def is_backlog(finding: FindingRow, since: date) -> bool:
         return finding.period_code is not None and period_from_code(finding.period_code).end < since
     except PeriodError:
         return False
+
+
+def _latest_end(latest_file_end: date | None, findings: Sequence[FindingRow], today: date) -> date:
+    """The newest period the unit sent a file for or is being told about: a unit whose only file was
+    held under another unit's code (a file named for it, holding someone else's) has no file of its
+    own, and counting back from today would call this month's finding a backlog."""
+    ends = [latest_file_end] if latest_file_end is not None else []
+    for finding in findings:
+        if finding.period_code is None:
+            continue
+        try:
+            ends.append(period_from_code(finding.period_code).end)
+        except PeriodError:
+            continue
+    return max(ends, default=today)
 
 
 def _latest_period_ends(published: PublishedSnapshot) -> dict[str, date]:

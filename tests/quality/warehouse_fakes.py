@@ -78,6 +78,7 @@ def good_marts() -> dict[str, pd.DataFrame]:
                 "indicator_code": ["OPD_VISITT", "OPD_VISITS", "OPD_VISITS"],
                 "rule_code": ["ING_UNKNOWN_INDICATOR", "DQ_OUTLIER_MODERATE", "DQ_YEAR_INCONSISTENT"],
                 "severity": ["error", "warning", "warning"],
+                "status": ["open", "open", "explained"],
                 "message_vi": ["Mã chỉ số không có trong danh mục", "Giá trị bất thường", "Lệch quá 33%"],
                 "message_en": ["Unknown indicator code", "Unusual value", "Year out of line"],
                 "file_name": ["TYT_HongHai_T3_2025 (1).xlsx", "TYT_HongHai_T3_2025.xlsx", None],
@@ -119,7 +120,24 @@ def good_marts() -> dict[str, pd.DataFrame]:
                 "benchmark_value": [32.1, None, 32.1],
                 "direction": ["at_least", "at_most", "at_least"],
                 "compared_with": ["target"] * 3,
+                # Whole years: the yearly target itself is the one compared with.
+                "comparison_basis": ["full_year"] * 3,
+                "comparison_value": [30.0, 5.0, 29.0],
                 "achievement_status": ["chua_dat", "khong_co_so_lieu", "khong_co_so_lieu"],
+            }
+        ),
+        "fct_indicator_disaggregations": pd.DataFrame(
+            {
+                "indicator_code": ["OPD_VISITS"] * 2,
+                "org_unit_code": ["QN-TYT-HONGHAI", "QN"],
+                "period_code": ["202503"] * 2,
+                "period_type": ["month"] * 2,
+                "org_unit_level": ["facility", "area"],
+                "dimension_code": ["SEX"] * 2,
+                "option_code": ["SEX_FEMALE"] * 2,
+                "value": [640.0, 640.0],
+                "months_present": [1, 1],
+                "source_submission_id": [9, None],
             }
         ),
         "fct_indicator_value_history": pd.DataFrame(
