@@ -46,7 +46,9 @@ CUMULATIVE = {
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    settings = isolated_settings(tmp_path_factory.mktemp("cumulative"), **LIMIT_ENVIRONMENT)
+    # Written whole just now, so read at once: the settle window is for files still being copied in.
+    settings = isolated_settings(tmp_path_factory.mktemp("cumulative"), **LIMIT_ENVIRONMENT,
+                                 WAREHOUSE_INBOX_SETTLE_SECONDS="0")
     inbox: Path = settings.paths.inbox_dir
     for unit, months in MONTHS.items():
         for month, (opd, beds) in enumerate(months, start=1):
