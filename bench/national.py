@@ -1,11 +1,10 @@
 """A national instance, timed: K provinces' registry and workbooks through `make run`, in one run.
 
-The registry is the demo province's, replicated K times with distinct codes the way
-bench/publish_outputs.py replicates the marts (the province QN becomes P01, QN-BVDKT becomes
-P01-QN-BVDKT): every reference row that names an org unit is copied per province with its codes
-prefixed, its names suffixed with the province number and its e-mail addresses made distinct, so
-each province has its own units, statistics-office areas and contacts; rows naming no unit
-(indicators, holidays, deadlines) are kept once. The demo generator then writes every province's
+The registry is the demo province's, replicated K times by `orchestration.demo.national` (the
+province QN becomes P01, QN-BVDKT becomes P01-BVDKT): every reference row that names an org unit
+is copied per province with its codes prefixed, its names marked with the province and its e-mail
+addresses made distinct, so each province has its own units, statistics-office areas and
+contacts; rows naming no unit (indicators, holidays, deadlines) are kept once. The demo generator then writes every province's
 workbooks from that registry. With --provinces 1 the demo registry is used as it is.
 
 Four runs of `python -m orchestration.run_pipeline`, each its own process, on the same warehouse:
@@ -25,7 +24,6 @@ Results are printed and written to bench/results/national_<K>.json.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
@@ -41,53 +39,19 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
 
-from publish_outputs import derived_uid, prefixed_code, province_prefix  # noqa: E402
+from orchestration.demo.national import replicate_registry  # noqa: E402
 
 STEP_FINISHED = re.compile(r'Finished execution of step "(\w+)" in (?:(\d+)m)?([\d.]+)(ms|s)')
-NAME_COLUMNS = ("name_vi", "name_en")
 
 
 def replicate_reference(source: Path, target: Path, provinces: int) -> None:
-    """K copies of every reference row naming an org unit (see the module docstring)."""
-    shutil.copytree(source, target)
+    """K copies of every reference row naming an org unit: the demo's own replication
+    (`orchestration.demo.national`), which the national-instance test checks; one province is the
+    demo's folder as it is."""
     if provinces == 1:
+        shutil.copytree(source, target)
         return
-    with (source / "org_units.csv").open(encoding="utf-8") as handle:
-        units = {row["code"]: row for row in csv.DictReader(handle)}
-    [province] = [code for code, row in units.items() if row["unit_type"] == "province"]
-    for path in sorted(source.glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            fields, rows = reader.fieldnames or [], list(reader)
-        unit_columns = [f for f in fields if {r[f] for r in rows if r[f]} and {r[f] for r in rows if r[f]} <= set(units)]
-        if path.name == "dhis2_mapping.csv":
-            unit_columns = ["warehouse_code"]
-        if not unit_columns:
-            continue
-        copies = []
-        for number in range(1, provinces + 1):
-            prefix = province_prefix(number)
-            for row in rows:
-                if path.name == "dhis2_mapping.csv" and row["object_type"] != "org_unit":
-                    if number == 1:
-                        copies.append(row)
-                    continue
-                copy = dict(row)
-                for column in unit_columns:
-                    if copy[column]:
-                        copy[column] = prefixed_code(copy[column], province, prefix)
-                for column in NAME_COLUMNS:
-                    if column in copy and copy[column] and path.name == "org_units.csv":
-                        copy[column] = f"{copy[column]} {number:02d}"
-                if copy.get("email"):
-                    copy["email"] = f"{prefix.lower()}.{copy['email']}"
-                if path.name == "dhis2_mapping.csv":
-                    copy["dhis2_uid"] = derived_uid(copy["warehouse_code"])
-                copies.append(copy)
-        with (target / path.name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(copies)
+    replicate_registry(source, target, provinces)
 
 
 def environment(root: Path) -> dict[str, str]:
