@@ -9,8 +9,10 @@ engineer to look at what dbt just did. dbt's own files beside them (the manifest
 the partial parse, the launcher) are left alone.
 
 The target folder belongs to the checkout, not to one warehouse, so another warehouse's dbt (a
-test, a bench) may be writing into a folder of its own right now: a folder without run results
-that was written to lately is still in use and is never removed.
+test, a bench) may be writing into a folder of its own right now. dbt runs without writing its
+JSON artefacts (`--no-write-json`, orchestration/transform/assets.py), so the dbt assets mark a
+folder finished themselves once dbt's events are streamed (`mark_invocation_finished`); a folder
+without the mark that was written to lately is still in use and is never removed.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 KEEP_INVOCATIONS = 4  # the last two runs' two dbt phases
 IN_USE_SECONDS = 15 * 60  # an unfinished invocation's log is written at least this often
 DBT_OWN_FOLDERS = frozenset({"compiled", "run"})  # written by `dbt parse`/`compile` in the target itself
-FINISHED_MARKER = "run_results.json"
+FINISHED_MARKER = ".dbt_invocation_finished"
 
 
 def invocation_folders(target_dir: Path) -> list[Path]:
@@ -32,6 +34,12 @@ def invocation_folders(target_dir: Path) -> list[Path]:
     folders = [entry for entry in target_dir.iterdir()
                if entry.is_dir() and not entry.is_symlink() and entry.name not in DBT_OWN_FOLDERS]
     return sorted(folders, key=lambda folder: folder.stat().st_mtime_ns)
+
+
+def mark_invocation_finished(folder: Path) -> None:
+    """dbt has exited and its events are in Dagster: nothing will write into `folder` again."""
+    if folder.is_dir():
+        (folder / FINISHED_MARKER).touch()
 
 
 def prune_dbt_target(target_dir: Path, keep: int = KEEP_INVOCATIONS, now: float | None = None) -> list[Path]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import duckdb
 
 from orchestration.lib.periods import PeriodError
-from orchestration.lib.run_state import STATE_SCHEMA, RunInputs, code_fingerprint, promote, recorded
+from orchestration.lib.run_state import STATE_SCHEMA, RunInputs, promote, recorded
 from orchestration.transform.dbt_command import AFFECTED_PERIODS_TABLE
 from orchestration.transform.period_vars import affected_period_codes
 
@@ -72,6 +72,13 @@ def changed_periods(connection: duckdb.DuckDBPyConnection, built: RunInputs) -> 
     return periods
 
 
+def reference_unchanged(connection: duckdb.DuckDBPyConnection, requested_full: bool) -> bool:
+    """Nothing calls for a full rebuild: whatever is built from reference data alone comes out as
+    it did in the last build."""
+    return full_rebuild_reason(recorded(connection, "built"), recorded(connection, "ingested"),
+                               requested_full, connection) is None
+
+
 def plan_build(connection: duckdb.DuckDBPyConnection, requested_full: bool) -> BuildScope:
     """Decides the scope and writes the affected-periods table dbt reads (empty for a full build)."""
     built, current = recorded(connection, "built"), recorded(connection, "ingested")
@@ -88,13 +95,6 @@ def plan_build(connection: duckdb.DuckDBPyConnection, requested_full: bool) -> B
     if scope.periods:
         connection.executemany(f"insert into {AFFECTED_PERIODS_TABLE} values (?)", [[code] for code in scope.periods])
     return scope
-
-
-def code_already_tested(connection: duckdb.DuckDBPyConnection) -> bool:
-    """dbt's unit tests check the SQL, not the data: once a build passed them, they need running
-    again only when the dbt project changes. They were about 40% of dbt's test time per run."""
-    built = recorded(connection, "built")
-    return built is not None and built.code_fingerprint == code_fingerprint()
 
 
 def record_build(connection: duckdb.DuckDBPyConnection, run_id: str | None) -> None:

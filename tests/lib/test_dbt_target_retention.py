@@ -2,7 +2,9 @@
 
 import os
 
-from orchestration.lib.dbt_target_retention import IN_USE_SECONDS, KEEP_INVOCATIONS, prune_dbt_target
+from orchestration.lib.dbt_target_retention import (
+    IN_USE_SECONDS, KEEP_INVOCATIONS, mark_invocation_finished, prune_dbt_target,
+)
 
 MEGABYTE = b"x" * 1_000_000
 
@@ -13,7 +15,7 @@ def invocation(target, name: str, at: float, finished: bool = True):
     (folder / "run" / "warehouse" / "model.sql").write_bytes(MEGABYTE)
     (folder / "dbt.log").write_bytes(b"log")
     if finished:
-        (folder / "run_results.json").write_text("{}")
+        mark_invocation_finished(folder)
     for path in [*folder.rglob("*"), folder]:
         os.utime(path, (at, at))
     return folder
