@@ -13,27 +13,27 @@ def manifest():
     return json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
 
 
-def tests_on(manifest, model: str) -> set[str]:
+def data_tests_on(manifest, model: str) -> set[str]:
     return {node["name"] for node in manifest["nodes"].values()
             if node["resource_type"] == "test" and f"model.health_warehouse.{model}" in node["depends_on"]["nodes"]}
 
 
 def test_tests_of_models_built_from_reference_alone_are_left_out(manifest):
     left_out = set(reference_only_tests(manifest))
-    assert tests_on(manifest, "dim_indicators") and tests_on(manifest, "dim_indicators") <= left_out
+    assert data_tests_on(manifest, "dim_indicators") and data_tests_on(manifest, "dim_indicators") <= left_out
     assert "unique_dim_org_units_org_unit_code" in left_out
 
 
 @pytest.mark.parametrize("model", ["fct_indicator_values", "stg_raw__submitted_values", "fct_dq_findings",
                                    "int_dq_values_under_check"])
 def test_every_test_touching_a_model_fed_by_submissions_or_findings_runs(manifest, model):
-    assert tests_on(manifest, model)
-    assert not tests_on(manifest, model) & set(reference_only_tests(manifest))
+    assert data_tests_on(manifest, model)
+    assert not data_tests_on(manifest, model) & set(reference_only_tests(manifest))
 
 
 def test_a_fact_s_relationship_to_a_reference_dimension_still_runs(manifest):
     relationship = "relationships_fct_indicator_values_org_unit_code__org_unit_code__ref_dim_org_units_"
-    assert relationship in tests_on(manifest, "dim_org_units")
+    assert relationship in data_tests_on(manifest, "dim_org_units")
     assert relationship not in reference_only_tests(manifest)
 
 
