@@ -53,11 +53,19 @@
 
 
 {% macro in_affected_periods(column) %}
-    {%- set codes = affected_period_codes() -%}
     {#- A unit test without an input for `this` has no table to be incremental on. -#}
     {%- if this is none or not is_incremental() -%}
         true
-    {%- elif codes is none and affected_periods_table() is not none -%}
+    {%- else -%}
+        {{ affected_periods_condition(column) }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro affected_periods_condition(column) %}
+    {#- `column` is one of the periods this build recomputes; true when no periods are named. -#}
+    {%- set codes = affected_period_codes() -%}
+    {%- if codes is none and affected_periods_table() is not none -%}
         {{ column }} in (select period_code from {{ affected_periods_table() }})
     {%- elif codes is none -%}
         true

@@ -1,3 +1,7 @@
+-- Period-keyed like the marts it feeds: its tests and readers see a table, computed once per
+-- build and, in an incremental build, only for the affected periods.
+{{ config(**period_scoped_incremental()) }}
+
 with
 
 indicators as (
@@ -75,3 +79,4 @@ final as (
 )
 
 select * from final
+where {{ in_affected_periods('period_code') }}

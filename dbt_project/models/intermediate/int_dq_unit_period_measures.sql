@@ -1,3 +1,8 @@
+-- A table, not a view: each of its data tests would otherwise recompute it from the whole ledger
+-- (at 60 provinces its tests took several times its own build). Rebuilt whole, not by period:
+-- it reads the report register, whose statuses change with the day.
+{{ config(materialized='table') }}
+
 with
 
 register as (

@@ -1,3 +1,9 @@
+-- A table, not a view: each of its data tests would otherwise recompute it from the whole ledger
+-- (at 60 provinces its tests took several times its own build). Rebuilt whole, not by period:
+-- it compares a unit's periods with one another (months with the quarter or
+-- 9-month report that covers them).
+{{ config(materialized='table') }}
+
 with
 
 derived_values as (
