@@ -179,6 +179,7 @@ def report(results: dict) -> None:
         print(f"{label:<24}" + "".join(f"{results[s][key]:>15}" for s in scenarios))
     full = results["full build"]["wall_s"]
     print(f"one new / full build: {results['one new']['wall_s'] / full:.0%}; "
+          f"one corrected / full build: {results['one corrected']['wall_s'] / full:.0%}; "
           f"floors: calamine read {results['floor: calamine read']} s, "
           f"DuckDB aggregation {results['floor: DuckDB aggregation']} s")
 
