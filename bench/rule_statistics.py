@@ -26,14 +26,33 @@ import pandas as pd
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from orchestration.quality.indicator_rules import IndicatorRule, rule_column  # noqa: E402
+from orchestration.quality.indicator_rules import IndicatorRule, rule_for  # noqa: E402
 from orchestration.quality.value_history import (  # noqa: E402
-    HISTORY_WINDOW, MAD_PER_SD, PERIODS_PER_YEAR, SEASONAL_YEARS, STATISTICS, _positions, outlier_frame,
+    HISTORY_WINDOW, MAD_PER_SD, PERIODS_PER_YEAR, SEASONAL_YEARS, STATISTICS, outlier_frame,
 )
 from orchestration.quality.year_consistency import COLUMNS, GRAIN_ORDER, PRIOR_YEARS, consistency_frame  # noqa: E402
 
 
-# --- The reference: the loops as they were (value_history.py and year_consistency.py before the change).
+# --- The reference: the loops as they were (value_history.py, year_consistency.py and the row-by-row
+# indicator_rules.rule_column before the change).
+
+def rule_column(values: pd.DataFrame, rules: Mapping[str, IndicatorRule], attribute: str) -> pd.Series:
+    return pd.Series(
+        [
+            getattr(rule_for(rules, code, kind), attribute)
+            for code, kind in zip(values["indicator_code"], values["indicator_kind"], strict=True)
+        ],
+        index=values.index,
+        dtype=object,
+    )
+
+
+def _positions(frame: pd.DataFrame) -> pd.Series:
+    start = pd.to_datetime(frame["period_start"])
+    per_year = frame["period_type"].map(PERIODS_PER_YEAR).fillna(1).astype(int)
+    within_year = ((start.dt.month - 1) * per_year) // 12
+    return start.dt.year * per_year + within_year
+
 
 def loop_outlier_frame(values: pd.DataFrame, rules: Mapping[str, IndicatorRule]) -> pd.DataFrame:
     frame = values.copy()

@@ -57,7 +57,7 @@ def outlier_frame(values: pd.DataFrame, rules: Mapping[str, IndicatorRule]) -> p
         order = np.lexsort((np.arange(len(series)), position, group))
         rows, group, position = measured[order], group[order], position[order]
         observed = series["value"].to_numpy(dtype=float)[order]
-        periods_per_year = series["period_type"].map(PERIODS_PER_YEAR).fillna(1).to_numpy(dtype=np.int64)[order]
+        periods_per_year = _periods_per_year(series["period_type"])[order]
         seasonal = (series["outlier_method"].to_numpy()[order] == "seasonal") & (periods_per_year > 1)
         baselines = [_level_baselines(group, np.flatnonzero(~seasonal))]
         seasonal_rows = np.flatnonzero(seasonal)
@@ -133,6 +133,12 @@ def _positions(frame: pd.DataFrame) -> pd.Series:
     """A running number per period type (months since year 0, quarters since year 0, years), so that
     'a year earlier' is a fixed step back whatever months are missing."""
     start = pd.to_datetime(frame["period_start"])
-    per_year = frame["period_type"].map(PERIODS_PER_YEAR).fillna(1).astype(int)
+    per_year = _periods_per_year(frame["period_type"])
     within_year = ((start.dt.month - 1) * per_year) // 12
     return start.dt.year * per_year + within_year
+
+
+def _periods_per_year(period_type: pd.Series) -> np.ndarray:
+    """PERIODS_PER_YEAR of each row (1 for halves, nine months and years), looked up once per type."""
+    codes, types = pd.factorize(period_type, use_na_sentinel=False)
+    return np.array([PERIODS_PER_YEAR.get(kind, 1) for kind in types], dtype=np.int64)[codes]

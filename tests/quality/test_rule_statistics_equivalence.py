@@ -41,6 +41,7 @@ def varied_values(seed: int) -> pd.DataFrame:
             "DOCTORS": np.full(months, 2.0),
             "MATERNAL_DEATHS": rng.poisson(0.1, months).astype(float),
             "LIVE_BIRTHS": rng.normal(30, 12, months).round(3) * rng.choice([1, -1]),
+            "SATISFACTION_PCT": rng.uniform(50, 100, months).round(1),  # a derived rate: no history kept
         }
         for indicator, observed in series.items():
             rows += [row for row, keep in zip(monthly_series(unit, indicator, first, list(observed)), kept) if keep]
