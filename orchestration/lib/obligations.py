@@ -87,12 +87,18 @@ def owing_units(registry: Registry, period: Period) -> list[tuple[OrgUnit, tuple
 
 
 def expected_reports(registry: Registry, periods: Iterable[Period]) -> list[ExpectedReport]:
-    """Every report owed for the periods, period by period and unit code by unit code, with its deadline."""
+    """Every report owed for the periods, period by period and unit code by unit code, with its deadline
+    (worked out once per unit type and period: the rules step asks for every report of the history)."""
+    deadlines: dict[tuple[str, date], tuple[ReportingDeadline, date]] = {}
+
+    def deadline(unit_type: str, period_end: date) -> tuple[ReportingDeadline, date]:
+        if (unit_type, period_end) not in deadlines:
+            deadlines[unit_type, period_end] = (applicable_deadline(registry, unit_type, period_end),
+                                                due_date(registry, unit_type, period_end))
+        return deadlines[unit_type, period_end]
+
     return [
-        ExpectedReport(
-            unit, period, applicable_deadline(registry, unit.unit_type, period.end),
-            due_date(registry, unit.unit_type, period.end), codes,
-        )
+        ExpectedReport(unit, period, *deadline(unit.unit_type, period.end), codes)
         for period in periods
         for unit, codes in sorted(owing_units(registry, period), key=lambda owing: owing[0].code)
     ]
