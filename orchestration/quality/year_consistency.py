@@ -42,27 +42,29 @@ def consistency_frame(values: pd.DataFrame, rules: Mapping[str, IndicatorRule]) 
     ]
     if compared.empty:
         return _empty()
-    grain = compared["period_type"].map(GRAIN_ORDER)
-    compared = compared[grain == grain.groupby([compared["org_unit_code"], compared["indicator_code"]]).transform("min")]
-    start = pd.to_datetime(compared["period_start"])
-    years = pd.DataFrame({
-        "org_unit_code": compared["org_unit_code"].to_numpy(),
-        "indicator_code": compared["indicator_code"].to_numpy(),
-        "period_type": compared["period_type"].to_numpy(),
-        "year": start.dt.year.to_numpy(),
-        "position": np.where(compared["period_type"] == "quarter", (start.dt.month - 1) // 3 + 1, start.dt.month),
-        "value": compared["value"].to_numpy(dtype=float),
-        "is_flow": (compared["aggregation"] == "flow").to_numpy(),
-    })
-    series = years.groupby(["org_unit_code", "indicator_code", "period_type"], sort=True)
-    years["series"] = series.ngroup()
-    years["is_flow"] = series["is_flow"].transform("first")  # a series is flow or not by its first value
-    cells = years.pivot_table(index=["series", "year"], columns="position", values="value", aggfunc="first")
-    cells = cells.reindex(columns=range(1, MAX_POSITION + 1))
-    key = cells.index.get_level_values("series").to_numpy(np.int64) * YEAR_SPAN + cells.index.get_level_values("year")
-    grid = cells.to_numpy()
+    # Integer codes, sorted like the strings, so that series come in (unit, indicator, period type) order.
+    unit, units = pd.factorize(compared["org_unit_code"], sort=True)
+    indicator, indicators = pd.factorize(compared["indicator_code"], sort=True)
+    period_type, period_types = pd.factorize(compared["period_type"], sort=True)
+    grain = np.array([GRAIN_ORDER[kind] for kind in period_types])[period_type]
+    pair = unit.astype(np.int64) * len(indicators) + indicator
+    finest = pd.Series(grain).groupby(pair).transform("min").to_numpy()
+    kept = grain == finest
+    start = pd.to_datetime(compared["period_start"]).to_numpy()[kept]
+    year = start.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = start.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    series = (pair[kept] * len(period_types) + period_type[kept])
+    position = np.where(period_types[period_type[kept]] == "quarter", (month - 1) // 3 + 1, month)
+    # A series is flow or not by its first value, in the frame's order.
+    first_rows = np.unique(series, return_index=True)[1]
+    flow_of_series = dict(zip(series[first_rows], (compared["aggregation"].to_numpy()[kept] == "flow")[first_rows],
+                              strict=True))
+    key, row = np.unique(series * YEAR_SPAN + year, return_inverse=True)
+    grid = np.full((len(key), MAX_POSITION), np.nan)
+    grid[row, position - 1] = compared["value"].to_numpy(dtype=float)[kept]
     present = ~np.isnan(grid)
-    is_flow = years.groupby(["series", "year"])["is_flow"].first().to_numpy()
+    series_of, year_of = key // YEAR_SPAN, key % YEAR_SPAN
+    is_flow = np.array([flow_of_series[number] for number in series_of], dtype=bool)
     last = MAX_POSITION - 1 - np.argmax(present[:, ::-1], axis=1)
     current = _combine(grid, present, last, is_flow)
     earlier = np.full((len(grid), PRIOR_YEARS), np.nan)
@@ -76,15 +78,15 @@ def consistency_frame(values: pd.DataFrame, rules: Mapping[str, IndicatorRule]) 
         chosen = prior_years == count
         packed = np.take_along_axis(earlier[chosen], np.argsort(np.isnan(earlier[chosen]), axis=1, kind="stable"), 1)
         baseline[chosen] = np.mean(packed[:, :count], axis=1)
-    first = years.drop_duplicates("series").set_index("series")
-    series_of = cells.index.get_level_values("series")
+    unit_of, rest = np.divmod(series_of, len(indicators) * len(period_types))
+    indicator_of, type_of = np.divmod(rest, len(period_types))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(baseline > 0, current / baseline, np.nan)
     frame = pd.DataFrame({
-        "org_unit_code": first["org_unit_code"].reindex(series_of).to_numpy(),
-        "indicator_code": first["indicator_code"].reindex(series_of).to_numpy(),
-        "period_code": cells.index.get_level_values("year").astype(str),
-        "period_type": first["period_type"].reindex(series_of).to_numpy(),
+        "org_unit_code": np.asarray(units, dtype=object)[unit_of],
+        "indicator_code": np.asarray(indicators, dtype=object)[indicator_of],
+        "period_code": year_of.astype(str).astype(object),
+        "period_type": np.asarray(period_types, dtype=object)[type_of],
         "months_compared": present.sum(axis=1),
         "current_value": current,
         "prior_years": prior_years,
