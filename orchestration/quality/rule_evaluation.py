@@ -4,7 +4,9 @@ Errors are decided first (validity, then related indicators on the values that p
 because a value held back must not become history: the outliers and the year-on-year comparison
 measure only values that will publish. Reporting and value completeness do not depend on the
 values' verdicts. GX decides every row; this module only prepares the frames, asks the suites,
-and turns each failed row into a finding of the rule that failed it.
+and turns each failed row into a finding of the rule that failed it. A scoped evaluation
+(`rule_scope.py`) hands it only the series and reports to judge again; the errors among the
+findings it carries over still hold their values back from the history the outliers measure.
 """
 
 from __future__ import annotations
