@@ -53,11 +53,12 @@ def indicators_owed(registry: Registry, unit: OrgUnit, period: Period) -> tuple[
     without those it is exempted from, then those it alone owes. None for the cumulative periods
     (half year, nine months), which no obligation asks for: a unit may still send them
     (`accepts_cumulative_report`)."""
+    frequency = period.frequency  # a property, computed once rather than per obligation
     own = [o for o in registry.unit_obligations_of(unit.code)
-           if o.frequency == period.frequency and o.in_force_on(period.end)]
+           if o.frequency == frequency and o.in_force_on(period.end)]
     exempt = {o.indicator_code for o in own if o.rule == "exempt"}
     owed = [o.indicator_code for o in registry.obligations_of(unit.unit_type)
-            if o.frequency == period.frequency and o.indicator_code not in exempt]
+            if o.frequency == frequency and o.indicator_code not in exempt]
     return tuple(dict.fromkeys(owed + [o.indicator_code for o in own if o.rule == "owes"]))
 
 
