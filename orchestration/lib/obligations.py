@@ -53,11 +53,12 @@ def indicators_owed(registry: Registry, unit: OrgUnit, period: Period) -> tuple[
     without those it is exempted from, then those it alone owes. None for the cumulative periods
     (half year, nine months), which no obligation asks for: a unit may still send them
     (`accepts_cumulative_report`)."""
+    frequency = period.frequency  # a property, computed once rather than per obligation
     own = [o for o in registry.unit_obligations_of(unit.code)
-           if o.frequency == period.frequency and o.in_force_on(period.end)]
+           if o.frequency == frequency and o.in_force_on(period.end)]
     exempt = {o.indicator_code for o in own if o.rule == "exempt"}
     owed = [o.indicator_code for o in registry.obligations_of(unit.unit_type)
-            if o.frequency == period.frequency and o.indicator_code not in exempt]
+            if o.frequency == frequency and o.indicator_code not in exempt]
     return tuple(dict.fromkeys(owed + [o.indicator_code for o in own if o.rule == "owes"]))
 
 
@@ -87,12 +88,18 @@ def owing_units(registry: Registry, period: Period) -> list[tuple[OrgUnit, tuple
 
 
 def expected_reports(registry: Registry, periods: Iterable[Period]) -> list[ExpectedReport]:
-    """Every report owed for the periods, period by period and unit code by unit code, with its deadline."""
+    """Every report owed for the periods, period by period and unit code by unit code, with its deadline
+    (worked out once per unit type and period: the rules step asks for every report of the history)."""
+    deadlines: dict[tuple[str, date], tuple[ReportingDeadline, date]] = {}
+
+    def deadline(unit_type: str, period_end: date) -> tuple[ReportingDeadline, date]:
+        if (unit_type, period_end) not in deadlines:
+            deadlines[unit_type, period_end] = (applicable_deadline(registry, unit_type, period_end),
+                                                due_date(registry, unit_type, period_end))
+        return deadlines[unit_type, period_end]
+
     return [
-        ExpectedReport(
-            unit, period, applicable_deadline(registry, unit.unit_type, period.end),
-            due_date(registry, unit.unit_type, period.end), codes,
-        )
+        ExpectedReport(unit, period, *deadline(unit.unit_type, period.end), codes)
         for period in periods
         for unit, codes in sorted(owing_units(registry, period), key=lambda owing: owing[0].code)
     ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
+import numpy as np
 import pandas as pd
 
 FILE_NAME = "dq_indicator_rules.csv"
@@ -79,15 +80,12 @@ def rule_for(rules: Mapping[str, IndicatorRule], indicator_code: str, kind: str 
 
 
 def rule_column(values: pd.DataFrame, rules: Mapping[str, IndicatorRule], attribute: str) -> pd.Series:
-    """One attribute of each value row's rule, by its indicator and kind."""
-    return pd.Series(
-        [
-            getattr(rule_for(rules, code, kind), attribute)
-            for code, kind in zip(values["indicator_code"], values["indicator_kind"], strict=True)
-        ],
-        index=values.index,
-        dtype=object,
-    )
+    """One attribute of each value row's rule, by its indicator and kind (looked up once per indicator)."""
+    codes, indicators = pd.factorize(values["indicator_code"], use_na_sentinel=False)
+    per_indicator = np.array([getattr(rule_for(rules, code), attribute) for code in indicators] + [None], dtype=object)
+    derived = (values["indicator_kind"] == "derived").to_numpy()
+    column = np.where(derived, getattr(DERIVED_RULE, attribute), per_indicator[codes])
+    return pd.Series(column, index=values.index, dtype=object)
 
 
 def _parse(row: Mapping[str, str], where: str) -> IndicatorRule:
