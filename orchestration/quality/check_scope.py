@@ -1,0 +1,120 @@
+"""Which rows of each mart the GX suites must see: the periods phase two rebuilt, or everything.
+
+A period-keyed mart holds the whole history, and an incremental build changes only the periods in
+`pipeline_state.affected_periods` (`transform/incremental.py`). Validating the rest again would
+cost the whole history on every run. It may be skipped only when the rest is exactly what readers
+already have: rows that passed the checks of the publishing run. So every other row is compared
+with the published warehouse, in SQL, as an order-free fingerprint (row count and the sum of the
+rows' hashes) streamed by DuckDB without holding the rows; any difference, a mart the published
+warehouse lacks, a full rebuild (the table is empty) or no table at all means the whole mart.
+
+Rows without a period (a quarantined file's submission, its intake findings) are always validated.
+The fingerprint reads the build through the checks' read-only connection, with the published file
+attached read-only: neither is ever written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.lib.marts import MARTS_SCHEMA
+from orchestration.transform.dbt_command import AFFECTED_PERIODS_TABLE
+
+PUBLISHED_ALIAS = "published"
+# The marts keyed by period, whose size grows with the history. The others are one row per file,
+# unit or period (submissions, scorecards, dimensions) and are validated whole.
+PERIOD_KEYED_MARTS = (
+    "fct_indicator_values",
+    "fct_indicator_disaggregations",
+    "fct_indicator_value_history",
+    "fct_indicator_achievement",
+    "fct_dq_findings",
+    "rpt_comparable_geography",
+    "rpt_indicator_values_wide",
+)
+
+
+@dataclass(frozen=True)
+class ValidationScope:
+    """`where` selects the rows the suite validates; None is the whole mart. `reason` says why."""
+
+    where: str | None
+    label: str  # "full" or "N periods", shown in the check's metadata
+    reason: str
+
+    def select(self, mart: str) -> str:
+        return f"select * from {MARTS_SCHEMA}.\"{mart}\"" + (f" where {self.where}" if self.where else "")
+
+
+def full_scope(reason: str) -> ValidationScope:
+    return ValidationScope(None, "full", reason)
+
+
+def affected_periods(connection: duckdb.DuckDBPyConnection) -> tuple[str, ...] | None:
+    """The periods phase two rebuilt; None when it rebuilt everything (empty table) or left no table."""
+    schema, table = AFFECTED_PERIODS_TABLE.split(".")
+    [(exists,)] = connection.execute(
+        "select count(*) from information_schema.tables where table_catalog = current_database() "
+        "and table_schema = ? and table_name = ?", [schema, table]).fetchall()
+    if not exists:
+        return None
+    rows = connection.execute(f"select distinct period_code from {AFFECTED_PERIODS_TABLE} order by 1").fetchall()
+    return tuple(code for (code,) in rows) or None
+
+
+def attach_published(connection: duckdb.DuckDBPyConnection, published_db: Path) -> str | None:
+    """Attaches the published warehouse read-only; returns why not when it cannot be read."""
+    if not published_db.is_file():
+        return "no published warehouse yet / chưa có kho đã công bố"
+    try:
+        connection.execute(f"attach '{_escaped(published_db)}' as {PUBLISHED_ALIAS} (read_only)")
+    except duckdb.Error as error:
+        return f"published warehouse unreadable / không đọc được kho đã công bố: {error}"
+    return None
+
+
+def plan_scopes(connection: duckdb.DuckDBPyConnection, marts: list[str], published_problem: str | None) -> dict[str, ValidationScope]:
+    """One scope per mart; `published_problem` is `attach_published`'s answer."""
+    periods = affected_periods(connection)
+    scopes = {}
+    for mart in marts:
+        if mart not in PERIOD_KEYED_MARTS:
+            scopes[mart] = full_scope("not period-keyed / không theo kỳ")
+        elif periods is None:
+            scopes[mart] = full_scope("full rebuild / dựng lại toàn bộ")
+        elif published_problem:
+            scopes[mart] = full_scope(published_problem)
+        else:
+            scopes[mart] = _period_scope(connection, mart, periods)
+    return scopes
+
+
+def _period_scope(connection: duckdb.DuckDBPyConnection, mart: str, periods: tuple[str, ...]) -> ValidationScope:
+    codes = ", ".join(f"'{_escaped(code)}'" for code in periods)
+    try:
+        columns = [name for (name,) in connection.execute(
+            "select column_name from information_schema.columns where table_catalog = current_database() "
+            "and table_schema = ? and table_name = ? order by ordinal_position", [MARTS_SCHEMA, mart]).fetchall()]
+        row = ", ".join(f'"{column}"' for column in columns)
+        outside = f"period_code not in ({codes})"  # a null period is neither outside nor compared
+        fingerprint = "select count(*), coalesce(sum(hash({row})), 0) from {table} where " + outside
+        build = connection.execute(fingerprint.format(row=row, table=f'{MARTS_SCHEMA}."{mart}"')).fetchone()
+        published = connection.execute(
+            fingerprint.format(row=row, table=f'{PUBLISHED_ALIAS}.{MARTS_SCHEMA}."{mart}"')).fetchone()
+    except duckdb.Error as error:  # a mart the published warehouse lacks, or whose columns changed
+        return full_scope(f"cannot compare with the published warehouse / không so được với kho đã công bố: {error}")
+    if build != published:
+        return full_scope("rows outside the rebuilt periods differ from the published ones / "
+                          "dòng ngoài các kỳ dựng lại khác bản đã công bố")
+    return ValidationScope(
+        f"period_code in ({codes}) or period_code is null",
+        f"{len(periods)} periods",
+        f"other periods unchanged since publication ({build[0]} rows) / các kỳ khác giữ nguyên như bản đã công bố",
+    )
+
+
+def _escaped(text: object) -> str:
+    return str(text).replace("'", "''")
