@@ -101,9 +101,9 @@ def _period_scope(connection: duckdb.DuckDBPyConnection, mart: str, periods: tup
         row = ", ".join(f'"{column}"' for column in columns)
         outside = f"period_code not in ({codes})"  # a null period is neither outside nor compared
         fingerprint = "select count(*), coalesce(sum(hash({row})), 0) from {table} where " + outside
-        build = connection.execute(fingerprint.format(row=row, table=f'{MARTS_SCHEMA}."{mart}"')).fetchone()
-        published = connection.execute(
-            fingerprint.format(row=row, table=f'{PUBLISHED_ALIAS}.{MARTS_SCHEMA}."{mart}"')).fetchone()
+        [build] = connection.execute(fingerprint.format(row=row, table=f'{MARTS_SCHEMA}."{mart}"')).fetchall()
+        [published] = connection.execute(
+            fingerprint.format(row=row, table=f'{PUBLISHED_ALIAS}.{MARTS_SCHEMA}."{mart}"')).fetchall()
     except duckdb.Error as error:  # a mart the published warehouse lacks, or whose columns changed
         return full_scope(f"cannot compare with the published warehouse / không so được với kho đã công bố: {error}")
     if build != published:

@@ -58,9 +58,10 @@ def check_invariants(connection: duckdb.DuckDBPyConnection, mart: str, suite: Su
 def published_row_count(connection: duckdb.DuckDBPyConnection, mart: str) -> int | None:
     """Rows of the mart in the attached published warehouse; None when there is none to compare with."""
     try:
-        return connection.execute(f'select count(*) from {PUBLISHED_ALIAS}.{MARTS_SCHEMA}."{mart}"').fetchone()[0]
+        [(rows,)] = connection.execute(f'select count(*) from {PUBLISHED_ALIAS}.{MARTS_SCHEMA}."{mart}"').fetchall()
     except duckdb.Error:
         return None
+    return rows
 
 
 def invariants(mart: str, suite: SuiteSpec) -> list[_Invariant]:
