@@ -4,8 +4,9 @@ Builds the demo province's warehouse once with the real job, replicates its mart
 (every unit code suffixed per copy, file and finding ids offset, so keys stay unique and references
 resolve), and publishes it by copying the file. Then the same Dagster check runs, each in a fresh
 process so GX's import and context are paid as a run pays them, with the code of `--base` (before)
-and of this tree (after), for a full rebuild (no affected periods) and for one new month (the
-month and the windows `period_vars` widens it to). A breakdown of the old step (GX import, context,
+and of this tree (after), for a full rebuild (no affected periods) and for one new workbook (the
+published copy lacks the newest file and its unit's rows in its month and the windows `period_vars`
+widens it to, which become the affected periods). A breakdown of the old step (GX import, context,
 reading each mart into pandas, each suite, Data Docs) says where its seconds went. Results are
 printed and written to bench/results/warehouse_checks_K.json.
 
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -99,15 +101,29 @@ def set_affected_periods(build_db: Path, periods: list[str]) -> None:
             connection.executemany(f"insert into {AFFECTED_PERIODS_TABLE} values (?)", [[code] for code in periods])
 
 
-def latest_month_widened(build_db: Path) -> list[str]:
+def unpublish_newest_file(build_db: Path, published_db: Path) -> list[str]:
+    """Makes the published copy what it was before the newest unit's workbook came: without its submission,
+    findings, and its unit's rows in the periods it affects. Returns those periods, as phase two would."""
     import duckdb
 
     from orchestration.transform.period_vars import affected_period_codes
 
-    with duckdb.connect(str(build_db), read_only=True) as connection:
-        [(month,)] = connection.execute(
-            "select max(period_code) from marts.fct_indicator_values where period_type = 'month'").fetchall()
-    return list(affected_period_codes({month}))
+    with duckdb.connect(str(published_db)) as connection:
+        [(submission, unit, period)] = connection.execute(
+            "select submission_id, org_unit_code, period_code from marts.fct_submissions as file "
+            "where status = 'published' and exists (select 1 from marts.fct_indicator_values as value "
+            "where value.org_unit_code = file.org_unit_code and value.period_code = file.period_code) "
+            "order by submission_id desc limit 1").fetchall()
+        periods = sorted(affected_period_codes({period}))
+        for (mart,) in connection.execute(
+                "select table_name from information_schema.columns where table_schema = 'marts' "
+                "and column_name = 'org_unit_code' intersect select table_name from information_schema.columns "
+                "where table_schema = 'marts' and column_name = 'period_code'").fetchall():
+            connection.execute(f"delete from marts.{mart} where org_unit_code = ? and list_contains(?, period_code)",
+                               [unit, periods])
+        connection.execute("delete from marts.fct_submissions where submission_id = ?", [submission])
+        connection.execute("delete from marts.fct_dq_findings where submission_id = ?", [submission])
+    return periods
 
 
 def export_tree(revision: str, target: Path) -> Path:
@@ -159,6 +175,7 @@ def child_check(tree: Path, workdir: Path) -> dict:
         "check_s": round(checked, 2),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         "passed": all(evaluation.passed for evaluation in evaluations) and len(evaluations) == len(marts),
+        "rows_validated_by_gx": sum(e.metadata["row_count"].value for e in evaluations if "row_count" in e.metadata),
         "scopes": {e.asset_key.path[-1]: e.metadata["scope"].value for e in evaluations if "scope" in e.metadata},
     }
 
@@ -227,32 +244,35 @@ def main() -> None:
     rows = replicate(demo_db, scaled / "build.duckdb", arguments.provinces)
     shutil.copy(scaled / "build.duckdb", scaled / "published.duckdb")  # as the last publication left it
     trees = {"before": export_tree(base, workdir / "before"), "after": REPO_ROOT}
-    month = latest_month_widened(scaled / "build.duckdb")
+    periods = unpublish_newest_file(scaled / "build.duckdb", scaled / "published.duckdb")
 
     breakdown = run_child(trees["before"], scaled, "breakdown")
     results: dict[str, dict] = {}
-    for scenario, periods in (("full rebuild", []), ("one new month", month)):
-        set_affected_periods(scaled / "build.duckdb", periods)
+    scenarios = {"full rebuild": [], "one new workbook": periods}
+    for scenario, affected in scenarios.items():
+        set_affected_periods(scaled / "build.duckdb", affected)
         for version, tree in trees.items():
             results[f"{scenario} / {version}"] = run_child(tree, scaled, "check")
 
     print(f"\n{arguments.provinces} province(s): {sum(rows.values()):,} mart rows "
-          f"(fct_indicator_values {rows['fct_indicator_values']:,}); base {base[:10]}; one month = {len(month)} periods")
+          f"(fct_indicator_values {rows['fct_indicator_values']:,}); base {base[:10]}; one workbook affects {periods}")
     print("Old step, where the seconds go: " + ", ".join(
         f"{key} {breakdown[key]:.2f} s" for key in ("import_gx", "context", "read_frames", "validate_suites", "data_docs")))
     for name, suite in sorted(breakdown["suites"].items(), key=lambda item: -item[1]["validate_s"]):
         print(f"  {name:<32}{suite['rows']:>10,} rows  read {suite['read_s']:>5.2f} s  validate {suite['validate_s']:>6.2f} s")
-    print(f"\n{'scenario / code':<30}{'GX import (s)':>14}{'check (s)':>11}{'peak MB':>9}  passed")
+    print(f"\n{'scenario / code':<30}{'GX import (s)':>14}{'check (s)':>11}{'peak MB':>9}{'GX rows':>11}  passed  scopes")
     for label, result in results.items():
-        print(f"{label:<30}{result['import_gx_s']:>14.2f}{result['check_s']:>11.2f}{result['peak_mb']:>9}  {result['passed']}")
-    for scenario in ("full rebuild", "one new month"):
+        scopes = ", ".join(f"{count} {scope}" for scope, count in Counter(result["scopes"].values()).most_common())
+        print(f"{label:<30}{result['import_gx_s']:>14.2f}{result['check_s']:>11.2f}{result['peak_mb']:>9}"
+              f"{result['rows_validated_by_gx']:>11,}  {result['passed']!s:<6}  {scopes}")
+    for scenario in scenarios:
         before, after = results[f"{scenario} / before"], results[f"{scenario} / after"]
         print(f"{scenario}: after/before check time {after['check_s'] / before['check_s']:.2f}, "
               f"peak memory {after['peak_mb'] / before['peak_mb']:.2f}")
     results_dir = REPO_ROOT / "bench" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / f"warehouse_checks_{arguments.provinces}.json").write_text(json.dumps(
-        {"provinces": arguments.provinces, "base": base, "mart_rows": rows, "one_month_periods": month,
+        {"provinces": arguments.provinces, "base": base, "mart_rows": rows, "one_workbook_periods": periods,
          "breakdown_before": breakdown, "runs": results}, indent=2, ensure_ascii=False))
     shutil.rmtree(workdir, ignore_errors=True)
 

@@ -8,7 +8,10 @@ with the published warehouse, in SQL, as an order-free fingerprint (row count an
 rows' hashes) streamed by DuckDB without holding the rows; any difference, a mart the published
 warehouse lacks, a full rebuild (the table is empty) or no table at all means the whole mart.
 
-Rows without a period (a quarantined file's submission, its intake findings) are always validated.
+A mart whose every row is as published (the dimensions after an incremental build, most often) is
+not validated by GX again at all. Rows without a period (a quarantined file's submission, its
+intake findings) are always validated.
+
 The fingerprint reads the build through the checks' read-only connection, with the published file
 attached read-only: neither is ever written here.
 """
@@ -42,8 +45,13 @@ class ValidationScope:
     """`where` selects the rows the suite validates; None is the whole mart. `reason` says why."""
 
     where: str | None
-    label: str  # "full" or "N periods", shown in the check's metadata
+    label: str  # "full", "N periods" or "unchanged", shown in the check's metadata
     reason: str
+
+    @property
+    def unchanged(self) -> bool:
+        """Every row is one the publishing run's checks passed: GX has nothing new to see."""
+        return self.label == "unchanged"
 
     def select(self, mart: str) -> str:
         return f"select * from {MARTS_SCHEMA}.\"{mart}\"" + (f" where {self.where}" if self.where else "")
@@ -79,41 +87,43 @@ def attach_published(connection: duckdb.DuckDBPyConnection, published_db: Path) 
 def plan_scopes(connection: duckdb.DuckDBPyConnection, marts: list[str], published_problem: str | None) -> dict[str, ValidationScope]:
     """One scope per mart; `published_problem` is `attach_published`'s answer."""
     periods = affected_periods(connection)
-    scopes = {}
-    for mart in marts:
-        if mart not in PERIOD_KEYED_MARTS:
-            scopes[mart] = full_scope("not period-keyed / không theo kỳ")
-        elif periods is None:
-            scopes[mart] = full_scope("full rebuild / dựng lại toàn bộ")
-        elif published_problem:
-            scopes[mart] = full_scope(published_problem)
-        else:
-            scopes[mart] = _period_scope(connection, mart, periods)
-    return scopes
+    if periods is None:
+        return {mart: full_scope("full rebuild / dựng lại toàn bộ") for mart in marts}
+    if published_problem:
+        return {mart: full_scope(published_problem) for mart in marts}
+    return {mart: _scope(connection, mart, periods) for mart in marts}
 
 
-def _period_scope(connection: duckdb.DuckDBPyConnection, mart: str, periods: tuple[str, ...]) -> ValidationScope:
+def _scope(connection: duckdb.DuckDBPyConnection, mart: str, periods: tuple[str, ...]) -> ValidationScope:
     codes = ", ".join(f"'{_escaped(code)}'" for code in periods)
+    period_keyed = mart in PERIOD_KEYED_MARTS
+    part = (f"case when period_code in ({codes}) then 'rebuilt' when period_code is null then 'no period' "
+            "else 'other' end" if period_keyed else "'all'")
     try:
-        columns = [name for (name,) in connection.execute(
-            "select column_name from information_schema.columns where table_catalog = current_database() "
-            "and table_schema = ? and table_name = ? order by ordinal_position", [MARTS_SCHEMA, mart]).fetchall()]
-        row = ", ".join(f'"{column}"' for column in columns)
-        outside = f"period_code not in ({codes})"  # a null period is neither outside nor compared
-        fingerprint = "select count(*), coalesce(sum(hash({row})), 0) from {table} where " + outside
-        [build] = connection.execute(fingerprint.format(row=row, table=f'{MARTS_SCHEMA}."{mart}"')).fetchall()
-        [published] = connection.execute(
-            fingerprint.format(row=row, table=f'{PUBLISHED_ALIAS}.{MARTS_SCHEMA}."{mart}"')).fetchall()
+        build, published = (_fingerprints(connection, f'{catalog}{MARTS_SCHEMA}."{mart}"', part)
+                            for catalog in ("", f"{PUBLISHED_ALIAS}."))
     except duckdb.Error as error:  # a mart the published warehouse lacks, or whose columns changed
         return full_scope(f"cannot compare with the published warehouse / không so được với kho đã công bố: {error}")
-    if build != published:
+    if build == published:
+        return ValidationScope("false", "unchanged", "the same rows as published / giống hệt bản đã công bố")
+    if not period_keyed:
+        return full_scope("changed, not period-keyed / đã thay đổi, không theo kỳ")
+    if build.get("other") != published.get("other"):
         return full_scope("rows outside the rebuilt periods differ from the published ones / "
                           "dòng ngoài các kỳ dựng lại khác bản đã công bố")
     return ValidationScope(
         f"period_code in ({codes}) or period_code is null",
         f"{len(periods)} periods",
-        f"other periods unchanged since publication ({build[0]} rows) / các kỳ khác giữ nguyên như bản đã công bố",
+        f"other periods as published ({build.get('other', (0,))[0]} rows) / các kỳ khác giữ nguyên như bản đã công bố",
     )
+
+
+def _fingerprints(connection: duckdb.DuckDBPyConnection, table: str, part: str) -> dict[str, tuple[int, int]]:
+    """Per part of the table: its row count and the sum of its rows' hashes, which no order changes."""
+    columns = [column[0] for column in connection.execute(f"select * from {table} limit 0").description]
+    row = ", ".join(f'"{column}"' for column in columns)
+    rows = connection.execute(f"select {part}, count(*), coalesce(sum(hash({row})), 0) from {table} group by all").fetchall()
+    return {name: (count, total) for name, count, total in rows}
 
 
 def _escaped(text: object) -> str:

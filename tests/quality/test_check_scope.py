@@ -74,9 +74,10 @@ def test_a_broken_row_in_a_rebuilt_period_fails_the_check(warehouse_paths, gx_pr
 
 def test_a_duplicate_key_outside_the_rebuilt_periods_is_caught_by_the_sql_invariant(warehouse_paths, gx_project,
                                                                                         resources):
-    """Published with the duplicate (as before the invariant existed): GX sees only 2025 and passes."""
+    """Published with the duplicate (as before the invariant existed); a new 2025 row is all GX sees."""
     duplicated = with_row(good_marts(), VALUES, period_code="202503")
-    build(warehouse_paths, duplicated, ["2025"], published_frames=duplicated)
+    build(warehouse_paths, with_row(duplicated, VALUES, period_code="2025", org_unit_code="QN-HL"), ["2025"],
+          published_frames=duplicated)
 
     verdict = run_checks(gx_project, resources)[VALUES]
 
@@ -103,7 +104,8 @@ def test_a_full_build_validates_every_row(warehouse_paths, gx_project, resources
 @pytest.mark.parametrize(
     ("periods", "published", "scope"),
     [
-        (["2025"], "same", "1 periods"),
+        (["2025"], "the rebuilt period differs", "1 periods"),
+        (["2025"], "same", "unchanged"),  # GX has nothing new to see
         (None, "same", "full"),  # no affected-periods table at all
         ([], "same", "full"),  # a full rebuild
         (["2025"], "none", "full"),  # nothing published yet
@@ -113,17 +115,18 @@ def test_a_full_build_validates_every_row(warehouse_paths, gx_project, resources
 def test_only_rows_unchanged_since_publication_are_left_out(warehouse_paths, periods, published, scope):
     frames = good_marts()
     build(warehouse_paths, frames, periods)
+    changed = frames[VALUES].copy()
     if published == "none":
         warehouse_paths.published_db.unlink()
-    elif published == "other periods differ":
-        changed = frames[VALUES].copy()
-        changed.loc[changed["period_code"] == "202503", "value"] += 1
+    elif published != "same":
+        changed.loc[changed["period_code"] == ("2025" if "rebuilt" in published else "202503"), "value"] += 1
         write_marts(warehouse_paths.published_db, {**frames, VALUES: changed})
     with duckdb.connect(str(warehouse_paths.build_db), read_only=True) as connection:
         scopes = plan_scopes(connection, list(public_marts()), attach_published(connection, warehouse_paths.published_db))
     assert scopes[VALUES].label == scope
-    assert all(scopes[name].label == "full" for name in public_marts() if name not in PERIOD_KEYED_MARTS)
-    if scope != "full":
+    others = {scopes[name].label for name in public_marts() if name != VALUES}
+    assert others == ({"unchanged"} if published != "none" and periods else {"full"})
+    if scope == "1 periods":
         assert scopes[VALUES].where == "period_code in ('2025') or period_code is null"
 
 
