@@ -115,12 +115,15 @@ def unpublish_newest_file(build_db: Path, published_db: Path) -> list[str]:
             "where value.org_unit_code = file.org_unit_code and value.period_code = file.period_code) "
             "order by submission_id desc limit 1").fetchall()
         periods = sorted(affected_period_codes({period}))
+        # The file changes its unit's rows and the roll-ups of its month (area totals, summaries);
+        # the dimensions come from the reference files, which it does not change.
         for (mart,) in connection.execute(
                 "select table_name from information_schema.columns where table_schema = 'marts' "
-                "and column_name = 'org_unit_code' intersect select table_name from information_schema.columns "
-                "where table_schema = 'marts' and column_name = 'period_code'").fetchall():
-            connection.execute(f"delete from marts.{mart} where org_unit_code = ? and list_contains(?, period_code)",
-                               [unit, periods])
+                "and column_name = 'period_code' and table_name not like 'dim_%'").fetchall():
+            connection.execute(
+                f"delete from marts.{mart} where org_unit_code = $unit and list_contains($periods, period_code) "
+                f"or rowid = (select min(rowid) from marts.{mart} where period_code = $period)",
+                {"unit": unit, "periods": periods, "period": period})
         connection.execute("delete from marts.fct_submissions where submission_id = ?", [submission])
         connection.execute("delete from marts.fct_dq_findings where submission_id = ?", [submission])
     return periods
@@ -262,7 +265,7 @@ def main() -> None:
         print(f"  {name:<32}{suite['rows']:>10,} rows  read {suite['read_s']:>5.2f} s  validate {suite['validate_s']:>6.2f} s")
     print(f"\n{'scenario / code':<30}{'GX import (s)':>14}{'check (s)':>11}{'peak MB':>9}{'GX rows':>11}  passed  scopes")
     for label, result in results.items():
-        scopes = ", ".join(f"{count} {scope}" for scope, count in Counter(result["scopes"].values()).most_common())
+        scopes = ", ".join(f"{scope} ×{count}" for scope, count in Counter(result["scopes"].values()).most_common())
         print(f"{label:<30}{result['import_gx_s']:>14.2f}{result['check_s']:>11.2f}{result['peak_mb']:>9}"
               f"{result['rows_validated_by_gx']:>11,}  {result['passed']!s:<6}  {scopes}")
     for scenario in scenarios:
