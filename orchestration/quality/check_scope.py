@@ -9,7 +9,8 @@ rows' hashes) streamed by DuckDB without holding the rows; any difference, a mar
 warehouse lacks, a full rebuild (the table is empty) or no table at all means the whole mart.
 
 A mart whose every row is as published (the dimensions after an incremental build, most often) is
-not validated by GX again at all. Rows without a period (a quarantined file's submission, its
+not validated by GX again at all. A suite edited since the publication validates its whole mart:
+the rows kept were checked against its old rules. Rows without a period (a quarantined file's submission, its
 intake findings) are always validated.
 
 The fingerprint reads the build through the checks' read-only connection, with the published file
@@ -84,14 +85,30 @@ def attach_published(connection: duckdb.DuckDBPyConnection, published_db: Path) 
     return None
 
 
-def plan_scopes(connection: duckdb.DuckDBPyConnection, marts: list[str], published_problem: str | None) -> dict[str, ValidationScope]:
+def suites_edited_since(published_db: Path, project_root_dir: Path, marts: list[str]) -> set[str]:
+    """Marts whose GX suite file changed after the published warehouse was written: the rows kept
+    since were never validated against its new rules (a deployment counts as an edit)."""
+    if not published_db.is_file():
+        return set(marts)
+    published_at = published_db.stat().st_mtime
+    suites = project_root_dir / "gx" / "expectations"
+    return {mart for mart in marts if not (suites / f"{mart}.json").is_file()
+            or (suites / f"{mart}.json").stat().st_mtime >= published_at}
+
+
+def plan_scopes(connection: duckdb.DuckDBPyConnection, marts: list[str], published_problem: str | None,
+                edited_suites: set[str]) -> dict[str, ValidationScope]:
     """One scope per mart; `published_problem` is `attach_published`'s answer."""
     periods = affected_periods(connection)
     if periods is None:
         return {mart: full_scope("full rebuild / dựng lại toàn bộ") for mart in marts}
     if published_problem:
         return {mart: full_scope(published_problem) for mart in marts}
-    return {mart: _scope(connection, mart, periods) for mart in marts}
+    return {
+        mart: full_scope("suite edited since publication / bộ kỳ vọng đã sửa sau lần công bố")
+        if mart in edited_suites else _scope(connection, mart, periods)
+        for mart in marts
+    }
 
 
 def _scope(connection: duckdb.DuckDBPyConnection, mart: str, periods: tuple[str, ...]) -> ValidationScope:

@@ -26,7 +26,7 @@ from orchestration.lib.marts import MARTS_SCHEMA, mart_asset_key
 from orchestration.lib.resources import BuildDatabaseResource
 from orchestration.lib.settings import EXPECTATIONS_DIR
 from orchestration.lib.storage_errors import storage_boundary
-from orchestration.quality.check_scope import ValidationScope, attach_published, plan_scopes
+from orchestration.quality.check_scope import ValidationScope, attach_published, plan_scopes, suites_edited_since
 from orchestration.quality.integrity_sql import InvariantOutcome, check_invariants, published_row_count
 from orchestration.quality.suites import DIMENSION_KEY_PARAMETERS, MART_SUITES
 
@@ -71,8 +71,10 @@ def build_warehouse_checks(
         validations = []
         # Read-only: DuckDB admits many readers or one writer, and the checks must never change the build.
         with storage_boundary(build_db.path), duckdb.connect(str(build_db.path), read_only=True) as connection:
-            published_problem = attach_published(connection, Path(build_db.paths.published_db))
-            scopes = plan_scopes(connection, selected, published_problem)
+            published_db = Path(build_db.paths.published_db)
+            published_problem = attach_published(connection, published_db)
+            edited = suites_edited_since(published_db, project_root_dir, selected)
+            scopes = plan_scopes(connection, selected, published_problem, edited)
             parameters = dimension_keys(connection)
             for name in selected:
                 scope = scopes[name]

@@ -6,6 +6,7 @@ The published warehouse is a copy of the build as the last publication left it.
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import dagster as dg
@@ -14,12 +15,12 @@ import pandas as pd
 import pytest
 
 from orchestration.lib.marts import mart_asset_key, public_marts
-from orchestration.quality.check_scope import PERIOD_KEYED_MARTS, attach_published, plan_scopes
+from orchestration.quality.check_scope import PERIOD_KEYED_MARTS, attach_published, plan_scopes, suites_edited_since
 from orchestration.quality.checks import CHECK_NAME, build_warehouse_checks
 from orchestration.quality.integrity_sql import check_invariants, invariants
 from orchestration.quality.suites import MART_SUITES
 from orchestration.transform.dbt_command import AFFECTED_PERIODS_TABLE
-from tests.quality.warehouse_fakes import good_marts, write_marts
+from tests.quality.warehouse_fakes import copy_gx_project, good_marts, write_marts
 
 VALUES = "fct_indicator_values"
 KEY = "sql:unique(indicator_code,org_unit_code,period_code)"
@@ -122,12 +123,28 @@ def test_only_rows_unchanged_since_publication_are_left_out(warehouse_paths, per
         changed.loc[changed["period_code"] == ("2025" if "rebuilt" in published else "202503"), "value"] += 1
         write_marts(warehouse_paths.published_db, {**frames, VALUES: changed})
     with duckdb.connect(str(warehouse_paths.build_db), read_only=True) as connection:
-        scopes = plan_scopes(connection, list(public_marts()), attach_published(connection, warehouse_paths.published_db))
+        scopes = plan_scopes(connection, list(public_marts()), attach_published(connection, warehouse_paths.published_db),
+                             edited_suites=set())
     assert scopes[VALUES].label == scope
     others = {scopes[name].label for name in public_marts() if name != VALUES}
     assert others == ({"unchanged"} if published != "none" and periods else {"full"})
     if scope == "1 periods":
         assert scopes[VALUES].where == "period_code in ('2025') or period_code is null"
+
+
+def test_a_suite_edited_since_publication_validates_its_whole_mart(warehouse_paths, tmp_path):
+    gx_project = copy_gx_project(tmp_path / "expectations")  # its own: the session's copy stays untouched
+    build(warehouse_paths, good_marts(), ["2025"])
+    marts = list(public_marts())
+    assert suites_edited_since(warehouse_paths.published_db, gx_project, marts) == set()
+    suite = gx_project / "gx" / "expectations" / f"{VALUES}.json"
+    os.utime(suite, (warehouse_paths.published_db.stat().st_mtime + 1,) * 2)
+    assert suites_edited_since(warehouse_paths.published_db, gx_project, marts) == {VALUES}
+    with duckdb.connect(str(warehouse_paths.build_db), read_only=True) as connection:
+        scopes = plan_scopes(connection, marts, attach_published(connection, warehouse_paths.published_db), {VALUES})
+    assert scopes[VALUES].label == "full" and scopes["fct_submissions"].label == "unchanged"
+    warehouse_paths.published_db.unlink()
+    assert suites_edited_since(warehouse_paths.published_db, gx_project, marts) == set(marts)
 
 
 def test_sql_invariants_cover_keys_nulls_references_and_emptied_tables(warehouse_paths):
