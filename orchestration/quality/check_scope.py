@@ -28,8 +28,8 @@ from orchestration.lib.marts import MARTS_SCHEMA
 from orchestration.transform.dbt_command import AFFECTED_PERIODS_TABLE
 
 PUBLISHED_ALIAS = "published"
-# The marts keyed by period, whose size grows with the history. The others are one row per file,
-# unit or period (submissions, scorecards, dimensions) and are validated whole.
+# The marts keyed by period, whose size grows with the history. The others (submissions, scorecards,
+# dimensions: a row per file, unit or period) are validated whole once any of their rows changed.
 PERIOD_KEYED_MARTS = (
     "fct_indicator_values",
     "fct_indicator_disaggregations",
