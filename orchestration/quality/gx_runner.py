@@ -8,7 +8,10 @@ row's index (result format COMPLETE), which is how a failed expectation becomes 
 
 A `ValidationSession` stores each result as it validates and renders Data Docs once at the end:
 rebuilding the site's index after every suite, as a checkpoint's docs action does, costs most of a
-second per suite and would be most of the quality step's time.
+second per suite and would be most of the quality step's time. A session may first ask GX only
+whether each expectation holds (BOOLEAN_ONLY, about half of GX's time per suite at the demo's size,
+which is nearly all bookkeeping) and validate a suite again for its counts and examples only when
+it failed: a passing suite has none to show.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from orchestration.quality.gx_retention import prune_run_history
 from orchestration.quality.suites import expectation_label
 
 # SUMMARY keeps a few offending values; COMPLETE also lists every failing row's index.
+VERDICT_ONLY = {"result_format": "BOOLEAN_ONLY"}
 SUMMARY = {"result_format": "SUMMARY", "partial_unexpected_count": UNEXPECTED_EXAMPLE_LIMIT}
 COMPLETE = {"result_format": "COMPLETE", "partial_unexpected_count": UNEXPECTED_EXAMPLE_LIMIT}
 
@@ -90,9 +94,12 @@ def load_context(project_root_dir: Path = EXPECTATIONS_DIR) -> FileDataContext:
 class ValidationSession:
     """Validations of one pipeline step, sharing a GX run id; `with_data_docs` renders them all."""
 
-    def __init__(self, project_root_dir: Path = EXPECTATIONS_DIR, result_format: Mapping[str, Any] = SUMMARY) -> None:
+    def __init__(self, project_root_dir: Path = EXPECTATIONS_DIR, result_format: Mapping[str, Any] = SUMMARY,
+                 verdict_first: bool = False) -> None:
+        """`verdict_first`: validate with VERDICT_ONLY, and again with `result_format` only on failure."""
         self._context = load_context(project_root_dir)
         self._result_format = dict(result_format)
+        self._verdict_first = verdict_first
         self._run_id = RunIdentifier(run_time=datetime.now(UTC))
         self._stored: list[ValidationResultIdentifier] = []
         self._warnings_only: set[str] = set()  # suites whose every failure is a warning
@@ -103,12 +110,17 @@ class ValidationSession:
         """`parameters` fill the suite's `$PARAMETER` placeholders (e.g. the dimensions' keys).
         The result is stored in the context's validation store, where Data Docs read it."""
         definition = self._context.validation_definitions.get(suite_name)
-        suite_result = definition.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=dict(parameters or {}),
-            result_format=self._result_format,
-            run_id=self._run_id,
-        )
+        formats = [VERDICT_ONLY, self._result_format] if self._verdict_first else [self._result_format]
+        for result_format in formats:
+            # Stored under the same identifier: the detailed run replaces the verdict-only one.
+            suite_result = definition.run(
+                batch_parameters={"dataframe": frame},
+                expectation_parameters=dict(parameters or {}),
+                result_format=result_format,
+                run_id=self._run_id,
+            )
+            if suite_result.success:
+                break
         self._stored.append(
             ValidationResultIdentifier(ExpectationSuiteIdentifier(suite_name), self._run_id, suite_result.batch_id)
         )
