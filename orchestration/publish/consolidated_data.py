@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 
@@ -90,6 +90,29 @@ def provinces(connection: duckdb.DuckDBPyConnection) -> tuple[ReportUnit, ...]:
         f"select org_unit_code, name_vi from {MARTS_SCHEMA}.dim_org_units where unit_type = 'province'"
     ).fetchall()
     return tuple(sorted((ReportUnit(code, name or code, True) for code, name in rows), key=_name_key))
+
+
+def latest_arrivals(connection: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
+    """When each province's latest file arrived (any status): what the report's source note cites.
+    Empty for a publication without submissions or without units' provinces."""
+    present = {
+        (table, column) for table, column in connection.execute(
+            "select table_name, column_name from duckdb_columns() where database_name = current_database() "
+            "and schema_name = ? and table_name in ('fct_submissions', 'dim_org_units')",
+            [MARTS_SCHEMA],
+        ).fetchall()
+    }
+    if not {("fct_submissions", "arrived_at"), ("dim_org_units", "province_code")} <= present:
+        return {}
+    return dict(connection.execute(
+        f"""
+        select units.province_code, max(submissions.arrived_at)
+        from {MARTS_SCHEMA}.fct_submissions as submissions
+        join {MARTS_SCHEMA}.dim_org_units as units on units.org_unit_code = submissions.org_unit_code
+        where units.province_code is not null
+        group by all
+        """
+    ).fetchall())
 
 
 def decimals_of(kind: str) -> int:
