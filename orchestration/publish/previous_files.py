@@ -116,12 +116,15 @@ class PreviousFiles:
         self.reused_keys.add(key)
         return group.get("summary", {})
 
-    def record(self, key: str, fingerprint: str, folder: Path, files: Iterable[Path], summary: Mapping = {}) -> None:
-        """Group `key` was written from `fingerprint` as `files` (in `folder`)."""
+    def record(
+        self, key: str, fingerprint: str, folder: Path, files: Iterable[Path], summary: Mapping | None = None
+    ) -> None:
+        """Group `key` was written from `fingerprint` as `files` (in `folder`); `summary` is what the
+        exporter needs of the group when it re-uses it (counts for its metadata)."""
         self.recorded[key] = {
             "fingerprint": fingerprint,
             "files": sorted(path.relative_to(folder).as_posix() for path in files),
-            "summary": dict(summary),
+            "summary": dict(summary or {}),
         }
 
     def reused(self, prefix: str) -> int:
