@@ -22,6 +22,14 @@ in a copy of sources/reference, so the DHIS2 export covers every province.
 
     make bench-publish    # or: .venv/bin/python bench/publish_outputs.py [--build-db F] [--provinces 20] [--repetitions 3]
 
+A second scenario times what issue 13 is about, a publication after a small change: a copy of the
+build in which one facility's values of the latest month changed and its file arrived later (what a
+corrected workbook does to the marts). Two variants side by side, order rotated per repetition, each
+publishing the unchanged build first (untimed) and then the changed one (timed):
+  rewrite - every file written afresh (`publish(..., reuse_previous=False)`), as before issue 13;
+  reuse   - groups whose input is unchanged linked from the previous publication (previous_files.py).
+No PostgreSQL target here: it loads every mart either way (see its row in the first table).
+
 Results are printed and written to bench/results/publish_outputs.json.
 """
 
@@ -274,6 +282,71 @@ def variant_paths(workdir: Path, build_db: Path, reference_dir: Path, variant: s
                           build_db=build_db, published_db=folder / "published.duckdb", exports_dir=folder / "exports")
 
 
+CHANGE_VARIANTS = ("rewrite", "reuse")
+
+
+def change_one_unit(build_db: Path, changed_db: Path) -> str:
+    """A copy of `build_db` in which one facility's values of the latest month are one higher and
+    its latest file arrived a day later; returns the facility's code."""
+    shutil.copy(build_db, changed_db)
+    with duckdb.connect(str(changed_db)) as connection:
+        month, unit = connection.execute(
+            f"""
+            select period_code, max(org_unit_code) from {MARTS_SCHEMA}.fct_indicator_values
+            where period_type = 'month' and reported_value is not null and org_unit_level = 'facility'
+              and period_code = (select max(period_code) from {MARTS_SCHEMA}.fct_indicator_values
+                                 where period_type = 'month')
+            group by all
+            """
+        ).fetchone()
+        connection.execute(
+            f"update {MARTS_SCHEMA}.fct_indicator_values set value = value + 1, reported_value = reported_value + 1 "
+            "where org_unit_code = ? and period_code = ? and reported_value is not null", [unit, month])
+        connection.execute(
+            f"update {MARTS_SCHEMA}.fct_submissions set arrived_at = arrived_at + interval 1 day "
+            f"where submission_id = (select max(submission_id) from {MARTS_SCHEMA}.fct_submissions "
+            "where org_unit_code = ?)", [unit])
+    return unit
+
+
+def publish_change(variant: str, paths: WarehousePaths, changed_db: Path, marts: Sequence[str]) -> dict:
+    """Publishes the unchanged build (untimed), then the changed one (timed, per output)."""
+    reuse = variant == "reuse"
+    publish(paths, marts, run_id="bench-base", reuse_previous=reuse, targets=())
+    seconds: dict[str, float] = {}
+    written: dict[str, int] = {}
+    started = time.perf_counter()
+    result = publish(dataclasses.replace(paths, build_db=changed_db), marts, run_id="bench-change",
+                     reuse_previous=reuse, exporters=timed_exporters(FILE_EXPORTERS, seconds, written), targets=())
+    seconds["total"] = time.perf_counter() - started
+    seconds["duckdb_and_switch"] = seconds["total"] - sum(value for name, value in seconds.items() if name != "total")
+    reused = {"workbooks": result.exports["consolidated_workbooks"].get("consolidated_reused_workbooks", 0),
+              "dhis2_periods": result.exports["dhis2"].get("dhis2_reused_periods", 0)}
+    return {"seconds": seconds, "bytes": written, "reused": reused}
+
+
+def run_change(label: str, build_db: Path, reference_dir: Path, workdir: Path, marts: Sequence[str],
+               repetitions: int) -> dict:
+    workdir.mkdir(parents=True, exist_ok=True)
+    changed_db = workdir / "changed-build.duckdb"
+    unit = change_one_unit(build_db, changed_db)
+    runs: dict[str, list[dict]] = {variant: [] for variant in CHANGE_VARIANTS}
+    for repetition in range(repetitions):
+        order = CHANGE_VARIANTS[repetition % 2:] + CHANGE_VARIANTS[:repetition % 2]
+        for variant in order:
+            folder = workdir / variant
+            shutil.rmtree(folder, ignore_errors=True)
+            runs[variant].append(publish_change(variant, variant_paths(folder, build_db, reference_dir, "p"),
+                                                changed_db, marts))
+        print(f"  {label}, one unit changed: repetition {repetition + 1}/{repetitions} done", flush=True)
+    medians = {variant: {name: statistics.median(run["seconds"].get(name, 0.0) for run in variant_runs)
+                         for name in variant_runs[0]["seconds"]}
+               for variant, variant_runs in runs.items()}
+    return {"label": label, "changed_unit": unit, "repetitions": repetitions, "runs": runs,
+            "median_seconds": medians, "reused": runs["reuse"][-1]["reused"],
+            "ratio_rewrite_to_reuse": medians["rewrite"]["total"] / medians["reuse"]["total"]}
+
+
 def publish_once(variant: str, paths: WarehousePaths, marts: Sequence[str], postgres_url: str | None) -> dict:
     """One timed publish; returns total and per-output seconds and bytes, then drops what it kept of
     the previous publication (outside the timing) so disk use stays flat over the repetitions."""
@@ -367,12 +440,28 @@ def table(scale: Mapping) -> str:
     return "\n".join(lines)
 
 
+def change_table(scale: Mapping) -> str:
+    medians = scale["median_seconds"]
+    lines = [
+        f"{scale['label']}, one unit's month changed ({scale['changed_unit']}); median of {scale['repetitions']} (s)",
+        f"{'output':<32}{'rewrite':>12}{'reuse':>12}",
+    ]
+    for name, title in ROWS:
+        if name in medians["rewrite"]:
+            lines.append(f"{title:<32}{medians['rewrite'][name]:>12.2f}{medians['reuse'][name]:>12.2f}")
+    lines.append(f"{'ratio rewrite / reuse':<32}{scale['ratio_rewrite_to_reuse']:>12.2f}")
+    lines.append("re-used: " + ", ".join(f"{name} {count}" for name, count in scale["reused"].items()))
+    return "\n".join(lines)
+
+
 def main(arguments: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-db", type=Path, help="a demo build database to reuse instead of running the pipeline")
     parser.add_argument("--provinces", type=int, default=20)
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--workdir", type=Path, help="default: a new folder under the system temporary directory")
+    parser.add_argument("--scenarios", default="outputs,change",
+                        help="outputs (every output, three ways), change (one unit changed, rewrite vs reuse)")
     options = parser.parse_args(arguments)
 
     from tests.postgres_server import postgres_server
@@ -395,22 +484,29 @@ def main(arguments: Sequence[str] | None = None) -> None:
     synthesise_reference(reference_dir, synthetic_reference, province, options.provinces)
     preparation = time.perf_counter() - started
 
-    scales = []
-    with postgres_server() as postgres_url:
-        for label, scale_db, scale_reference, folder in (
-            ("demo province", build_db, reference_dir, workdir / "publish-demo"),
-            (f"{options.provinces} provinces (synthetic)", synthetic_db, synthetic_reference,
-             workdir / f"publish-{options.provinces}"),
-        ):
-            scales.append(run_scale(label, scale_db, scale_reference, folder, marts, postgres_url,
-                                    options.repetitions))
+    scenarios = set(options.scenarios.split(","))
+    inputs = (
+        ("demo province", build_db, reference_dir, workdir / "publish-demo"),
+        (f"{options.provinces} provinces (synthetic)", synthetic_db, synthetic_reference,
+         workdir / f"publish-{options.provinces}"),
+    )
+    scales, changes = [], []
+    if "outputs" in scenarios:
+        with postgres_server() as postgres_url:
+            for label, scale_db, scale_reference, folder in inputs:
+                scales.append(run_scale(label, scale_db, scale_reference, folder, marts, postgres_url,
+                                        options.repetitions))
+    if "change" in scenarios:
+        for label, scale_db, scale_reference, folder in inputs:
+            changes.append(run_change(label, scale_db, scale_reference, folder.with_name(f"{folder.name}-change"),
+                                      marts, options.repetitions))
     print()
-    print("\n\n".join(table(scale) for scale in scales))
+    print("\n\n".join([*map(table, scales), *map(change_table, changes)]))
     results_dir = REPO_ROOT / "bench" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / "publish_outputs.json").write_text(json.dumps(
         {"workdir": str(workdir), "preparation_s": preparation, "cpu_count": os.cpu_count(),
-         "load_average": os.getloadavg(), "scales": scales}, indent=2))
+         "load_average": os.getloadavg(), "scales": scales, "changes": changes}, indent=2, default=str))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ cannot force the separators (Excel swaps them per locale), so the legend says so
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -29,10 +30,12 @@ from orchestration.publish.consolidated_data import (
     ReportCell,
     ReportIndicator,
     ReportUnit,
+    latest_arrivals,
     latest_periods,
     province_reports,
     provinces,
 )
+from orchestration.publish.previous_files import PreviousFiles, value_fingerprint
 
 SHEET_TITLES = {"month": "Tháng", "quarter": "Quý", "year": "Năm"}
 FILE_PREFIX = "bao_cao_tong_hop_"
@@ -76,44 +79,67 @@ _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
-def write_consolidated_workbooks(connection: duckdb.DuckDBPyConnection, folder: Path) -> dict:
+def write_consolidated_workbooks(
+    connection: duckdb.DuckDBPyConnection, folder: Path, previous: PreviousFiles | None = None
+) -> dict:
     """Writes the report from the published file behind `connection` into `folder`; returns Dagster
-    metadata. Nothing published at all means no period to report on, so no workbook."""
+    metadata. Nothing published at all means no period to report on, so no workbook. A province
+    whose workbook would show exactly what the previous publication's showed gets that file
+    (`previous_files.py`): the fingerprint is of the very values the sheets are written from."""
+    previous = previous if previous is not None else PreviousFiles()
     latest = latest_periods(connection)
     if not latest:
         return {"consolidated_workbooks": 0, "consolidated_paths": "", "consolidated_periods": ""}
     folder.mkdir(parents=True, exist_ok=True)
     named_after = next(latest[period_type] for period_type in REPORT_PERIOD_TYPES if period_type in latest)
     reports_by_type = {period_type: province_reports(connection, period) for period_type, period in latest.items()}
-    source = _publication_note(connection)
+    arrivals = latest_arrivals(connection)
     all_provinces = provinces(connection)
     paths, values, held, flagged = [], 0, 0, 0
     for province in all_provinces:
         suffix = "" if len(all_provinces) == 1 else f"_{province.code}"
         path = folder / f"{FILE_PREFIX}{named_after.code}{suffix}.xlsx"
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        for period_type in REPORT_PERIOD_TYPES:
-            sheet = workbook.create_sheet(SHEET_TITLES[period_type])
-            report = next((r for r in reports_by_type.get(period_type, []) if r.province.code == province.code), None)
-            if report is None:
-                _write_empty_sheet(sheet, province, period_type, source)
-                continue
-            _write_report_sheet(sheet, report, source)
+        source = _source_note(arrivals.get(province.code))
+        reports = {
+            period_type: next((r for r in reports_by_type.get(period_type, []) if r.province.code == province.code), None)
+            for period_type in REPORT_PERIOD_TYPES
+        }
+        for report in filter(None, reports.values()):
             cells = list(report.cells.values())
             values += sum(cell.value is not None for cell in cells)
             held += sum(cell.held for cell in cells)
             flagged += sum(cell.flagged for cell in cells)
-        workbook.save(path)
         paths.append(str(path))
+        key = f"{FILE_PREFIX}{province.code}"
+        fingerprint = value_fingerprint(path.name, province, source, [_report_state(r) for r in reports.values()])
+        if previous.reuse(key, fingerprint, folder) is not None:
+            continue
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for period_type, report in reports.items():
+            sheet = workbook.create_sheet(SHEET_TITLES[period_type])
+            if report is None:
+                _write_empty_sheet(sheet, province, period_type, source)
+            else:
+                _write_report_sheet(sheet, report, source)
+        workbook.save(path)
+        previous.record(key, fingerprint, folder, [path])
     return {
         "consolidated_workbooks": len(paths),
+        "consolidated_reused_workbooks": previous.reused(FILE_PREFIX),
         "consolidated_paths": ", ".join(paths),
         "consolidated_periods": ", ".join(latest[t].code for t in REPORT_PERIOD_TYPES if t in latest),
         "consolidated_values": values,
         "consolidated_held_cells": held,
         "consolidated_flagged_cells": flagged,
     }
+
+
+def _report_state(report: ProvinceReport | None) -> object:
+    """Everything a sheet shows, in a fixed order (the cells' dict order is not)."""
+    if report is None:
+        return None
+    return (report.period, report.province, report.indicators, report.units, sorted(report.cells.items()))
 
 
 def number_format(decimals: int, flagged: bool = False, incomplete: bool = False) -> str:
@@ -123,16 +149,17 @@ def number_format(decimals: int, flagged: bool = False, incomplete: bool = False
     return f'{base}"{marks}"' if marks else base
 
 
-def _publication_note(connection: duckdb.DuckDBPyConnection) -> str:
-    """When the publication behind the report was made: the report says which data it holds."""
-    has_record = connection.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = 'publication'"
-    ).fetchone()[0]
-    if not has_record:
-        return "Nguồn: kho dữ liệu đã công bố / Source: the published warehouse"
-    published_at = connection.execute("select max(published_at) from meta.publication").fetchone()[0]
-    stamp = published_at.strftime("%Y-%m-%d %H:%M")
-    return f"Nguồn: kho dữ liệu công bố lúc {stamp} UTC / Source: warehouse published at {stamp} UTC"
+def _source_note(latest_arrival: datetime | None) -> str:
+    """Which data the report holds: up to the province's latest file. Not the publication's time,
+    which would make every province's workbook differ on every publication; the exports folder's
+    manifest.json names the publication."""
+    if latest_arrival is None:
+        return "Nguồn: kho dữ liệu đã kiểm tra / Source: the checked warehouse"
+    stamp = latest_arrival.strftime("%Y-%m-%d %H:%M")
+    return (
+        f"Nguồn: kho dữ liệu đã kiểm tra, gồm các tệp của tỉnh nhận đến {stamp} (giờ Việt Nam) / "
+        f"Source: the checked warehouse, with the province's files received up to {stamp} (Vietnam time)"
+    )
 
 
 def _write_title(sheet: Worksheet, province: ReportUnit, period_text: str, source: str) -> None:

@@ -34,6 +34,7 @@ import csv
 import json
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -45,6 +46,8 @@ from orchestration.lib.marts import MARTS_SCHEMA
 from orchestration.lib.periods import number_in_year, period_from_code
 from orchestration.lib.reference import Problem
 from orchestration.publish.dhis2_mapping import Dhis2Mapping, check_codes, load_dhis2_mapping
+from orchestration.publish.previous_files import PreviousFiles, grouped_fingerprints
+from orchestration.publish.publisher import sha256_of
 
 DHIS2_FOLDER = "dhis2"
 UNMAPPED_FILE = "unmapped.csv"
@@ -155,8 +158,13 @@ def _csv_row(value: dict[str, str]) -> list[str]:
             value["comment"], "false"]
 
 
-def _reported_values(connection: duckdb.DuckDBPyConnection) -> list[ReportedValue]:
-    return [ReportedValue(*row) for row in connection.execute(_REPORTED_VALUES).fetchall()]
+def _reported_values(connection: duckdb.DuckDBPyConnection, periods: list[str]) -> list[ReportedValue]:
+    rows = connection.execute(
+        f"select * from ({_REPORTED_VALUES}) where list_contains($periods, period_code) "
+        "order by period_code, org_unit_code, indicator_code",
+        {"periods": periods},
+    ).fetchall()
+    return [ReportedValue(*row) for row in rows]
 
 
 def _check_mapping(connection: duckdb.DuckDBPyConnection, mapping: Dhis2Mapping) -> list[Problem]:
@@ -165,21 +173,75 @@ def _check_mapping(connection: duckdb.DuckDBPyConnection, mapping: Dhis2Mapping)
     return check_codes(mapping, kinds, units)
 
 
-def write_dhis2_exports(connection: duckdb.DuckDBPyConnection, folder: Path, mapping_csv: Path) -> dict:
+def write_dhis2_exports(
+    connection: duckdb.DuckDBPyConnection, folder: Path, mapping_csv: Path, previous: PreviousFiles | None = None
+) -> dict:
     """Writes folder/dhis2/<period>.json and .csv for every DHIS2 period with an exported value, and
     folder/dhis2/unmapped.csv; returns Dagster asset metadata. Raises ReferenceDataError (with file
     and line) when the mapping is malformed or maps a rate; codes it names that the publication does
-    not know are listed in the metadata."""
+    not know are listed in the metadata. A period whose reported values (as the export reads them)
+    and mapping are unchanged since the previous publication gets that publication's files and
+    counts (`previous_files.py`); only the other periods are read and written."""
+    previous = previous if previous is not None else PreviousFiles()
     mapping = load_dhis2_mapping(mapping_csv)
     not_published = _check_mapping(connection, mapping)
     target = folder / DHIS2_FOLDER
     target.mkdir(parents=True)
 
-    by_period: dict[str, list[dict[str, str]]] = defaultdict(list)
+    fingerprints = grouped_fingerprints(connection, _REPORTED_VALUES, "period_code", sha256_of(mapping_csv))
+    summaries: dict[str, Mapping] = {}
+    for period_code, fingerprint in fingerprints.items():
+        summary = previous.reuse(f"{DHIS2_FOLDER}/{period_code}", fingerprint, folder)
+        if summary is not None:
+            summaries[period_code] = summary
+    changed = sorted(fingerprints.keys() - summaries.keys())
+    by_period: dict[str, list[ReportedValue]] = defaultdict(list)
+    for row in _reported_values(connection, changed):
+        by_period[row.period_code].append(row)
+    for period_code in changed:
+        summaries[period_code] = _write_warehouse_period(
+            target, period_code, by_period[period_code], mapping, fingerprints[period_code], previous, folder
+        )
+
     left_out: Counter[str] = Counter()
     unmapped: Counter[tuple[str, str, str]] = Counter()
-    for row in _reported_values(connection):
-        period = dhis2_period(row.period_code)
+    for summary in summaries.values():
+        left_out.update(summary["left_out"])
+        for object_type, code, name, count in summary["unmapped"]:
+            unmapped[object_type, code, name] += count
+    exported = {code: summary["values"] for code, summary in summaries.items() if summary["values"]}
+    unmapped_path = _write_unmapped(target, unmapped)
+    listed = {kind: ", ".join(code for object_type, code, _ in sorted(unmapped) if object_type == kind)
+              for kind in ("data_element", "org_unit")}
+    return {
+        "dhis2_folder": str(target),
+        "dhis2_periods": len(exported),
+        "dhis2_files": 2 * len(exported),
+        "dhis2_reused_periods": previous.reused(f"{DHIS2_FOLDER}/"),
+        "dhis2_data_values": sum(exported.values()),
+        "dhis2_unmapped_file": str(unmapped_path),
+        "dhis2_unmapped_values": left_out["unmapped"],
+        "dhis2_unmapped_indicators": listed["data_element"],
+        "dhis2_unmapped_org_units": listed["org_unit"],
+        "dhis2_left_out_rates": left_out["rates"],
+        "dhis2_left_out_nine_months": left_out["nine_months"],
+        "dhis2_left_out_totals_beside_finer_reports": left_out["totals_beside_finer_reports"],
+        "dhis2_mapping_codes_not_published": "; ".join(str(problem) for problem in not_published),
+        "dhis2_note": NINE_MONTHS_NOTE,
+    }
+
+
+def _write_warehouse_period(
+    target: Path, period_code: str, rows: list[ReportedValue], mapping: Dhis2Mapping, fingerprint: str,
+    previous: PreviousFiles, folder: Path,
+) -> dict:
+    """The files of one warehouse period (none when nothing of it is exported) and what was left
+    out of it, recorded for the next publication."""
+    period = dhis2_period(period_code)
+    values: list[dict[str, str]] = []
+    left_out: Counter[str] = Counter()
+    unmapped: Counter[tuple[str, str, str]] = Counter()
+    for row in rows:
         if row.kind == "derived":
             left_out["rates"] += 1
         elif period is None:
@@ -193,31 +255,18 @@ def write_dhis2_exports(connection: duckdb.DuckDBPyConnection, folder: Path, map
             if row.org_unit_code not in mapping.org_units:
                 unmapped["org_unit", row.org_unit_code, row.unit_name_vi or ""] += 1
         else:
-            by_period[period].append(data_value(row, mapping, period))
-
-    for period, values in sorted(by_period.items()):
-        _write_period(target, period, values)
-    unmapped_path = _write_unmapped(target, unmapped)
-    listed = {kind: ", ".join(code for object_type, code, _ in sorted(unmapped) if object_type == kind)
-              for kind in ("data_element", "org_unit")}
-    return {
-        "dhis2_folder": str(target),
-        "dhis2_periods": len(by_period),
-        "dhis2_files": 2 * len(by_period),
-        "dhis2_data_values": sum(len(values) for values in by_period.values()),
-        "dhis2_unmapped_file": str(unmapped_path),
-        "dhis2_unmapped_values": left_out["unmapped"],
-        "dhis2_unmapped_indicators": listed["data_element"],
-        "dhis2_unmapped_org_units": listed["org_unit"],
-        "dhis2_left_out_rates": left_out["rates"],
-        "dhis2_left_out_nine_months": left_out["nine_months"],
-        "dhis2_left_out_totals_beside_finer_reports": left_out["totals_beside_finer_reports"],
-        "dhis2_mapping_codes_not_published": "; ".join(str(problem) for problem in not_published),
-        "dhis2_note": NINE_MONTHS_NOTE,
+            values.append(data_value(row, mapping, period))
+    files = _write_period(target, period, values) if values else []
+    summary = {
+        "values": len(values),
+        "left_out": dict(left_out),
+        "unmapped": [[*key, count] for key, count in sorted(unmapped.items())],
     }
+    previous.record(f"{DHIS2_FOLDER}/{period_code}", fingerprint, folder, files, summary)
+    return summary
 
 
-def _write_period(target: Path, period: str, values: list[dict[str, str]]) -> None:
+def _write_period(target: Path, period: str, values: list[dict[str, str]]) -> list[Path]:
     """Plain UTF-8 without a byte-order mark: these files are for DHIS2's importer, not for Excel."""
     with (target / f"{period}.json").open("w", encoding="utf-8") as handle:
         json.dump({"dataValues": values}, handle, ensure_ascii=False, indent=1)
@@ -226,6 +275,7 @@ def _write_period(target: Path, period: str, values: list[dict[str, str]]) -> No
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         writer.writerows(_csv_row(value) for value in values)
+    return [target / f"{period}.json", target / f"{period}.csv"]
 
 
 def _write_unmapped(target: Path, unmapped: Counter[tuple[str, str, str]]) -> Path:

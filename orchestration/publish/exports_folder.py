@@ -8,7 +8,8 @@ reads inside the folder it got sees one whole publication, never files of two. T
 publication's folder is kept (for readers still in it, and for rollback); older ones are pruned.
 
 Every folder carries `manifest.json`: the publication id (also in the DuckDB file's
-`meta.publication`), the run id, and the size and checksum of every file in it.
+`meta.publication`), the run id, the size and checksum of every file in it, and what each group of
+files was written from (`previous_files.py`), which lets the next publication re-use unchanged ones.
 """
 
 from __future__ import annotations
@@ -33,13 +34,17 @@ def stage_exports_folder(exports_dir: Path, publication_id: str) -> Path:
     return folder
 
 
-def write_manifest(folder: Path, publication: Mapping[str, object]) -> dict[str, object]:
-    """Written last, so its file list is the folder's whole content."""
-    files = {
-        path.relative_to(folder).as_posix(): {"bytes": path.stat().st_size, "sha256": sha256_of(path)}
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
+def write_manifest(
+    folder: Path, publication: Mapping[str, object], known_checksums: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """Written last, so its file list is the folder's whole content. `known_checksums` are those of
+    files re-used from the previous publication, checked against its manifest as they were linked."""
+    known = known_checksums or {}
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(folder).as_posix()
+            files[name] = {"bytes": path.stat().st_size, "sha256": known.get(name) or sha256_of(path)}
     manifest = {**publication, "files": files}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     return manifest

@@ -24,6 +24,7 @@ from orchestration.publish.consolidated_workbook import write_consolidated_workb
 from orchestration.publish.dhis2_export import write_dhis2_exports
 from orchestration.publish.dhis2_mapping import DHIS2_MAPPING_FILE
 from orchestration.publish.postgres_target import stage_postgres
+from orchestration.publish.previous_files import PreviousFiles
 from orchestration.publish.table_files import write_table_files
 
 
@@ -36,6 +37,9 @@ class PublishContext:
     publication_id: str
     run_id: str | None
     postgres: PostgresTarget | None = field(default=None, repr=False)  # its URL holds a password
+    # The previous publication's files an exporter may re-use where its input is unchanged; empty
+    # when there is none or re-use is off.
+    previous: PreviousFiles = field(default_factory=PreviousFiles)
 
 
 class StagedTarget(Protocol):
@@ -76,7 +80,7 @@ FILE_EXPORTERS: tuple[FileExporter, ...] = (
         "Báo cáo tổng hợp của tỉnh (tháng, quý, năm gần nhất) dạng Excel để in và gửi lên trên / "
         "The province's consolidated report (latest month, quarter and year) as a print-ready Excel workbook",
         frozenset({"excel"}),
-        lambda connection, folder, context: write_consolidated_workbooks(connection, folder),
+        lambda connection, folder, context: write_consolidated_workbooks(connection, folder, context.previous),
     ),
     FileExporter(
         "dhis2",
@@ -84,7 +88,7 @@ FILE_EXPORTERS: tuple[FileExporter, ...] = (
         "Unit-reported values as DHIS2 dataValueSets (JSON and CSV), per period",
         frozenset({"json", "csv"}),
         lambda connection, folder, context: write_dhis2_exports(
-            connection, folder, context.paths.reference_dir / DHIS2_MAPPING_FILE
+            connection, folder, context.paths.reference_dir / DHIS2_MAPPING_FILE, context.previous
         ),
     ),
 )

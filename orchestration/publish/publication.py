@@ -20,12 +20,14 @@ import duckdb
 
 from orchestration.lib.settings import PostgresTarget, WarehousePaths
 from orchestration.publish.exports_folder import (
+    current_exports_folder,
     discard_exports_folder,
     stage_exports_folder,
     switch_exports_folder,
     write_manifest,
 )
 from orchestration.publish.outputs import FILE_EXPORTERS, TARGETS, FileExporter, PublishContext, StagedTarget, Target
+from orchestration.publish.previous_files import FINGERPRINTS, PreviousFiles
 from orchestration.publish.publisher import PublishResult, stage_warehouse
 
 
@@ -46,11 +48,15 @@ def publish(
     exporters: Sequence[FileExporter] = FILE_EXPORTERS,
     targets: Sequence[Target] = TARGETS,
     keep_previous: bool = True,
+    reuse_previous: bool = True,
 ) -> PublicationResult:
     """Publishes the build's `marts` as the DuckDB file, the exports folder and the targets; on any
-    failure before the switch, raises with every output as it was."""
+    failure before the switch, raises with every output as it was. With `reuse_previous` exporters
+    link the previous publication's files whose input is unchanged instead of writing them again
+    (`previous_files.py`); without, every file is written afresh."""
     staged = stage_warehouse(paths.build_db, paths.published_db, marts, run_id)
-    context = PublishContext(tuple(marts), paths, staged.publication_id, run_id, postgres)
+    previous = PreviousFiles.of(current_exports_folder(paths.exports_dir) if reuse_previous else None)
+    context = PublishContext(tuple(marts), paths, staged.publication_id, run_id, postgres, previous)
     folder: Path | None = None
     staged_targets: dict[str, StagedTarget] = {}
     switched: set[str] = set()
@@ -69,7 +75,8 @@ def publish(
             "duckdb_storage_version": staged.storage_version,
             "published_db_sha256": staged.sha256,
             "exports": list(exports),
-        })
+            FINGERPRINTS: previous.recorded,
+        }, previous.known_checksums)
         # One at a time; a database that switched keeps the new publication even if a later one
         # fails (its previous copy, e.g. PostgreSQL's marts_previous, is the way back).
         for name, staged_target in staged_targets.items():

@@ -190,6 +190,7 @@ def test_exports_exactly_the_units_own_reported_values_and_they_round_trip(hand_
         "dhis2_folder": str(exports / "dhis2"),
         "dhis2_periods": 5,
         "dhis2_files": 10,
+        "dhis2_reused_periods": 0,
         "dhis2_data_values": 5,
         "dhis2_unmapped_file": str(exports / "dhis2" / UNMAPPED_FILE),
         "dhis2_unmapped_values": 2,
