@@ -126,3 +126,19 @@ def test_the_incremental_publication_equals_a_full_rebuild(runs):
     assert set(incremental) == set(full) and incremental["fct_indicator_values"]
     differing = [mart for mart in full if incremental[mart] != full[mart]]
     assert differing == []
+
+
+def test_the_incremental_run_checks_the_rebuilt_periods_and_the_full_rebuild_everything(runs):
+    """Every other row equals the published warehouse, so GX sees only what phase two rebuilt."""
+    def scopes(name: str) -> dict[str, tuple[str, int, int]]:
+        return {e.asset_key.path[-1]: (e.metadata["scope"].value, e.metadata["rows_validated"].value,
+                                       e.metadata["row_count"].value)
+                for e in runs[name].result.get_asset_check_evaluations() if "scope" in e.metadata}
+
+    incremental, full = scopes("incremental"), scopes("full")
+    assert set(incremental) == set(full) == set(public_marts())
+    assert {scope for scope, _, _ in full.values()} == {"full"}
+    assert all(validated == rows for _, validated, rows in full.values())
+    scope, validated, rows = incremental["fct_indicator_values"]
+    assert scope.endswith(" periods") and 0 < validated < rows
+    assert incremental["dim_org_units"][:2] == ("unchanged", 0)
