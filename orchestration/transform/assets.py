@@ -23,7 +23,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from orchestration.lib.dbt_target_retention import mark_invocation_finished
 from orchestration.lib.resources import BuildDatabaseResource
 from orchestration.lib.settings import RebuildPolicy
-from orchestration.transform.dbt_command import DBT_LAUNCHER, build_db_vars, warehouse_dbt_project
+from orchestration.transform.dbt_command import build_db_vars, warehouse_dbt_project, warehouse_dbt_resource
 from orchestration.transform.incremental import plan_build, record_build, reference_unchanged
 from orchestration.transform.test_scope import exclude_args, reference_only_tests_of
 
@@ -116,5 +116,5 @@ def _streamed(invocation):
 defs = dg.Definitions(
     assets=[dbt_rule_inputs, warehouse_models],
     # The launcher, not dbt itself: it makes dbt die with the run (see transform/dbt_command.py).
-    resources={"dbt": DbtCliResource(project_dir=warehouse_dbt_project, dbt_executable=str(DBT_LAUNCHER))},
+    resources={"dbt": warehouse_dbt_resource()},
 )
