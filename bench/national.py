@@ -40,6 +40,7 @@ sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
 
 from orchestration.demo.national import replicate_registry  # noqa: E402
+from orchestration.lib.settings import warehouse_environment  # noqa: E402
 
 STEP_FINISHED = re.compile(r'Finished execution of step "(\w+)" in (?:(\d+)m)?([\d.]+)(ms|s)')
 
@@ -57,11 +58,8 @@ def replicate_reference(source: Path, target: Path, provinces: int) -> None:
 def environment(root: Path) -> dict[str, str]:
     return {
         **os.environ,
-        "WAREHOUSE_INBOX_DIR": str(root / "inbox"),
+        **warehouse_environment(root),
         "WAREHOUSE_REFERENCE_DIR": str(root / "reference"),
-        "WAREHOUSE_ARCHIVE_DIR": str(root / "archive"),
-        "WAREHOUSE_BUILD_DB": str(root / "build.duckdb"),
-        "WAREHOUSE_PUBLISHED_DB": str(root / "published" / "published.duckdb"),
         "WAREHOUSE_INBOX_SETTLE_SECONDS": "0",
         "DAGSTER_HOME": str(root / "dagster_home"),
     }

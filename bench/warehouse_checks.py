@@ -37,13 +37,10 @@ SHARED_DIMENSIONS = {"dim_indicators", "dim_periods"}
 
 
 def environment(workdir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "WAREHOUSE_INBOX_DIR": str(workdir / "inbox"),
-        "WAREHOUSE_ARCHIVE_DIR": str(workdir / "archive"),
-        "WAREHOUSE_BUILD_DB": str(workdir / "build.duckdb"),
-        "WAREHOUSE_PUBLISHED_DB": str(workdir / "published.duckdb"),
-    }
+    from orchestration.lib.settings import warehouse_environment
+
+    # The published copy beside the build: the scaled scenarios copy one into the other.
+    return {**os.environ, **warehouse_environment(workdir), "WAREHOUSE_PUBLISHED_DB": str(workdir / "published.duckdb")}
 
 
 def build_demo(workdir: Path) -> Path:

@@ -15,7 +15,7 @@ import dagster as dg
 import pytest
 
 from orchestration.lib.resources import warehouse_resources
-from orchestration.lib.settings import REPO_ROOT, Settings, WarehousePaths, load_settings
+from orchestration.lib.settings import REPO_ROOT, Settings, WarehousePaths, load_settings, warehouse_environment
 from orchestration.transform.prepare import parse_dbt_project
 
 VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
@@ -25,15 +25,6 @@ VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", REPO_ROOT / ".venv")) / "bin"
 def dbt_manifest() -> Path:
     """Dagster loads dbt's manifest when the code location loads, and nothing parses dbt on import."""
     return parse_dbt_project()
-
-
-def warehouse_environment(root: Path) -> dict[str, str]:
-    return {
-        "WAREHOUSE_INBOX_DIR": str(root / "inbox"),
-        "WAREHOUSE_ARCHIVE_DIR": str(root / "archive"),
-        "WAREHOUSE_BUILD_DB": str(root / "build.duckdb"),
-        "WAREHOUSE_PUBLISHED_DB": str(root / "published" / "published.duckdb"),
-    }
 
 
 @dataclass

@@ -293,6 +293,17 @@ class Settings:
     rebuild: RebuildPolicy = RebuildPolicy()
 
 
+def warehouse_environment(root: Path) -> dict[str, str]:
+    """The variables that put a warehouse's inbox, archive, build and published files under one
+    folder: how the tests and the benchmarks keep off the repository's own warehouse."""
+    return {
+        "WAREHOUSE_INBOX_DIR": str(root / "inbox"),
+        "WAREHOUSE_ARCHIVE_DIR": str(root / "archive"),
+        "WAREHOUSE_BUILD_DB": str(root / "build.duckdb"),
+        "WAREHOUSE_PUBLISHED_DB": str(root / "published" / "published.duckdb"),
+    }
+
+
 def load_settings(environ: Mapping[str, str] | None = None, clock: Clock = SYSTEM_CLOCK) -> Settings:
     """The settings `environ` (the process environment by default) gives; SettingsError names
     every malformed variable. Tests pass a mapping of their own instead of patching the process."""
