@@ -24,3 +24,13 @@ def build_db_connection(build_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield connection
     finally:
         connection.close()
+
+
+def table_exists(connection: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    """Whether `schema.table` exists in the connection's own database (not in one it attached,
+    such as the published warehouse the checks compare with)."""
+    schema, table = qualified.split(".")
+    [(count,)] = connection.execute(
+        "select count(*) from information_schema.tables where table_catalog = current_database() "
+        "and table_schema = ? and table_name = ?", [schema, table]).fetchall()
+    return bool(count)

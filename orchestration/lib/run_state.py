@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.build_db import table_exists
 from orchestration.lib.clock import VIETNAM
 from orchestration.lib.inbox import SettleRule, scan_inbox
 from orchestration.lib.settings import DBT_PROJECT_DIR
@@ -114,11 +115,7 @@ def promote(connection: duckdb.DuckDBPyConnection, source: str, target: str, run
 
 
 def recorded(connection: duckdb.DuckDBPyConnection, stage: str) -> RunInputs | None:
-    exists = connection.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = 'inputs'",
-        [STATE_SCHEMA],
-    ).fetchone()[0]
-    if not exists:
+    if not table_exists(connection, f"{STATE_SCHEMA}.inputs"):
         return None
     row = connection.execute(
         f"""select last_submission_id, reference_fingerprint, code_fingerprint, evaluated_on

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.build_db import table_exists
 from orchestration.lib.marts import MARTS_SCHEMA
 from orchestration.transform.dbt_command import AFFECTED_PERIODS_TABLE
 
@@ -64,11 +65,7 @@ def full_scope(reason: str) -> ValidationScope:
 
 def affected_periods(connection: duckdb.DuckDBPyConnection) -> tuple[str, ...] | None:
     """The periods phase two rebuilt; None when it rebuilt everything (empty table) or left no table."""
-    schema, table = AFFECTED_PERIODS_TABLE.split(".")
-    [(exists,)] = connection.execute(
-        "select count(*) from information_schema.tables where table_catalog = current_database() "
-        "and table_schema = ? and table_name = ?", [schema, table]).fetchall()
-    if not exists:
+    if not table_exists(connection, AFFECTED_PERIODS_TABLE):
         return None
     rows = connection.execute(f"select distinct period_code from {AFFECTED_PERIODS_TABLE} order by 1").fetchall()
     return tuple(code for (code,) in rows) or None

@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from orchestration.lib.build_db import table_exists
 from orchestration.lib.periods import PeriodError, period_from_code
 from orchestration.lib.run_state import STATE_SCHEMA, code_fingerprint, fingerprint_files
 
@@ -134,7 +135,7 @@ def _full_reason(basis: EvaluationBasis, earlier: EvaluationBasis | None, reques
                  connection: duckdb.DuckDBPyConnection) -> str | None:
     if requested:
         return "a full evaluation was asked for / yêu cầu đánh giá lại toàn bộ"
-    if earlier is None or not all(_exists(connection, table) for table in (FINDINGS_TABLE, REGISTER_TABLE)):
+    if earlier is None or not all(table_exists(connection, table) for table in (FINDINGS_TABLE, REGISTER_TABLE)):
         return "no earlier evaluation / chưa có lần đánh giá trước"
     if basis.reference_fingerprint != earlier.reference_fingerprint:
         return "reference files changed / tệp danh mục đã thay đổi"
@@ -198,17 +199,10 @@ def _scope_since(connection: duckdb.DuckDBPyConnection, basis: EvaluationBasis, 
 
 
 def _recorded(connection: duckdb.DuckDBPyConnection) -> EvaluationBasis | None:
-    if not _exists(connection, STATE_TABLE):
+    if not table_exists(connection, STATE_TABLE):
         return None
     rows = connection.execute(
         f"select last_submission_id, reference_fingerprint, code_fingerprint, rules_fingerprint from {STATE_TABLE}"
     ).fetchall()
     return EvaluationBasis(*rows[0]) if rows else None
 
-
-def _exists(connection: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    [(count,)] = connection.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-    ).fetchall()
-    return bool(count)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from orchestration.lib.build_db import table_exists
 from orchestration.lib.periods import PeriodError
 from orchestration.lib.run_state import STATE_SCHEMA, RunInputs, promote, recorded
 from orchestration.transform.dbt_command import AFFECTED_PERIODS_TABLE
@@ -40,7 +41,7 @@ def full_rebuild_reason(built: RunInputs | None, current: RunInputs | None, requ
                         connection: duckdb.DuckDBPyConnection) -> str | None:
     if requested:
         return "a full rebuild was asked for / yêu cầu dựng lại toàn bộ"
-    if built is None or current is None or not _table_exists(connection, BUILT_FINDINGS_TABLE):
+    if built is None or current is None or not table_exists(connection, BUILT_FINDINGS_TABLE):
         return "no earlier build to update / chưa có lần dựng trước"
     if built.reference_fingerprint != current.reference_fingerprint:
         return "reference files changed / tệp danh mục đã thay đổi"
@@ -102,9 +103,3 @@ def record_build(connection: duckdb.DuckDBPyConnection, run_id: str | None) -> N
     connection.execute(f"create or replace table {BUILT_FINDINGS_TABLE} as select * from {FINDINGS_TABLE}")
     promote(connection, "ingested", "built", run_id)
 
-
-def _table_exists(connection: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    return bool(connection.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-    ).fetchone()[0])
